@@ -1,0 +1,79 @@
+"""nichefinder: turn what an audience actually says into a social-channel plan.
+
+Run as many feeds as there are identifiable, substantial and genuine interest groups in the
+audience's own conversations, no more, and staff each from whoever in the business has the
+expertise.
+
+Examples
+--------
+>>> import nichefinder
+>>> plan = nichefinder.plan("sample_data/conversations.csv",
+...                         staff="sample_data/staff.csv", random_state=0)  # doctest: +SKIP
+>>> plan.to_frame("feeds")  # doctest: +SKIP
+"""
+
+__version__ = "0.1.0"
+
+from .exceptions import (  # noqa: E402
+    EmbeddingError,
+    InputError,
+    MissingDependencyError,
+    NicheFinderError,
+    StaffingError,
+)
+from .results import NOISE, Feed, Group, Plan, Score, StaffRole, Summary  # noqa: E402
+
+
+def __getattr__(name):
+    # the heavy stages (torch, hdbscan) load on first use, so `nichefinder --help` stays fast
+    lazy = {
+        "plan": ("pipeline", "plan"),
+        "NicheFinder": ("pipeline", "NicheFinder"),
+        "load_conversations": ("ingest", "load_conversations"),
+        "embed_texts": ("embed", "embed_texts"),
+        "cluster_embeddings": ("cluster", "cluster_embeddings"),
+        "describe_groups": ("describe", "describe_groups"),
+        "score_groups": ("score", "score_groups"),
+        "recommend_feeds": ("channels", "recommend_feeds"),
+        "load_staff": ("staffing", "load_staff"),
+        "assign_staff": ("staffing", "assign_staff"),
+        "write_plan": ("report", "write_plan"),
+        "read_plan": ("report", "read_plan"),
+        "render_markdown": ("report", "render_markdown"),
+    }
+    if name in lazy:
+        import importlib
+
+        module, attr = lazy[name]
+        return getattr(importlib.import_module(f".{module}", __name__), attr)
+    raise AttributeError(f"module 'nichefinder' has no attribute {name!r}")
+
+
+__all__ = [
+    "__version__",
+    "plan",
+    "NicheFinder",
+    "Plan",
+    "Group",
+    "Feed",
+    "Score",
+    "StaffRole",
+    "Summary",
+    "NOISE",
+    "NicheFinderError",
+    "InputError",
+    "EmbeddingError",
+    "MissingDependencyError",
+    "StaffingError",
+    "load_conversations",
+    "embed_texts",
+    "cluster_embeddings",
+    "describe_groups",
+    "score_groups",
+    "recommend_feeds",
+    "load_staff",
+    "assign_staff",
+    "write_plan",
+    "read_plan",
+    "render_markdown",
+]

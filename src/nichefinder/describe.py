@@ -1,0 +1,179 @@
+"""Describe: name each group with distinctive keywords, a short label and typical posts.
+
+Keywords come from class-based TF-IDF (as in BERTopic's ``ClassTfidfTransformer``): all posts of a
+group form one document, term frequencies are normalised per group and weighted by
+``log(1 + mean words per group / term frequency across groups)``, so words common to every group
+(``order``, ``please``) sink and words typical of one group rise.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+
+from .results import NOISE
+
+__all__ = ["GroupDescription", "describe_groups", "class_tfidf"]
+
+_CLEAN = re.compile(r"https?://\S+|www\.\S+|[@#]\w+|&\w+;")
+_STOP = sorted(
+    ENGLISH_STOP_WORDS
+    | {"im", "ive", "dont", "cant", "didnt", "doesnt", "just", "got", "get", "really", "thanks",
+       "thank", "hi", "hey", "pls", "please", "lol", "amp", "yes", "ok", "okay", "like", "know",
+       "want", "need", "does", "did", "anyone", "guys", "today", "yesterday", "link", "https"}
+)
+
+
+@dataclass(frozen=True)
+class GroupDescription:
+    """Keywords, label and representative posts of one group.
+
+    Attributes
+    ----------
+    id : int
+    label : str
+        A short name built from the top keywords ("refund / charged twice").
+    keywords : tuple of str
+        Most distinctive first.
+    representative_posts : tuple of str
+        Distinct posts closest to the group centre.
+    representative_ids : tuple of str
+        Their ids.
+    """
+
+    id: int
+    label: str
+    keywords: tuple[str, ...]
+    representative_posts: tuple[str, ...]
+    representative_ids: tuple[str, ...]
+
+
+def class_tfidf(texts: Sequence[str], labels: np.ndarray) -> tuple[np.ndarray, sp.csr_matrix, list]:
+    """Class-based TF-IDF of groups; noise (``-1``) is left out.
+
+    Returns
+    -------
+    groups : ndarray of int
+        The group ids, one per row of ``weights``.
+    weights : scipy.sparse.csr_matrix
+        ``(n_groups, n_terms)`` c-TF-IDF weights.
+    terms : list of str
+    """
+    labels = np.asarray(labels)
+    groups = np.unique(labels[labels != NOISE])
+    if len(groups) == 0:
+        return groups, sp.csr_matrix((0, 0)), []
+    docs = [_CLEAN.sub(" ", str(t)).lower() for t in texts]
+    min_df = 2 if len(docs) >= 50 else 1
+    vectorizer = CountVectorizer(
+        stop_words=_STOP, ngram_range=(1, 2), min_df=min_df, token_pattern=r"(?u)\b[a-z][a-z']+\b"
+    )
+    try:
+        counts = vectorizer.fit_transform(docs)
+    except ValueError:  # nothing but stop words
+        return groups, sp.csr_matrix((len(groups), 0)), []
+    index = {g: i for i, g in enumerate(groups)}
+    rows = np.array([index.get(l, -1) for l in labels])
+    keep = rows >= 0
+    membership = sp.csr_matrix(
+        (np.ones(keep.sum()), (rows[keep], np.flatnonzero(keep))), shape=(len(groups), len(docs))
+    )
+    tf = membership @ counts
+    tf = sp.csr_matrix(tf, dtype=np.float64)
+    sums = np.asarray(tf.sum(axis=1)).ravel()
+    tf = sp.diags(1 / np.where(sums == 0, 1, sums)) @ tf
+    freq = np.asarray((membership @ counts).sum(axis=0)).ravel()
+    mean_words = sums.mean()
+    idf = np.log1p(mean_words / np.where(freq == 0, 1, freq))
+    weights = sp.csr_matrix(tf @ sp.diags(idf))
+    return groups, weights, list(vectorizer.get_feature_names_out())
+
+
+def _top_keywords(row: np.ndarray, terms: list, n: int) -> tuple[str, ...]:
+    order = np.lexsort((np.array(terms, dtype=object) if terms else [], -row))
+    chosen: list[str] = []
+    for j in order:
+        if row[j] <= 0 or len(chosen) >= n:
+            break
+        term = terms[j]
+        words = set(term.split())
+        # skip a unigram already inside a chosen bigram, and a bigram made of chosen unigrams
+        if any(words <= set(c.split()) for c in chosen):
+            continue
+        chosen = [c for c in chosen if not (" " in term and set(c.split()) <= words)]
+        chosen.append(term)
+    return tuple(chosen[:n])
+
+
+def describe_groups(
+    texts: Sequence[str],
+    labels: np.ndarray,
+    embeddings: np.ndarray,
+    *,
+    ids: Sequence[str] | None = None,
+    n_keywords: int = 8,
+    n_examples: int = 3,
+) -> list[GroupDescription]:
+    """Describe every group with keywords, a label and representative posts.
+
+    Parameters
+    ----------
+    texts : sequence of str
+        Post texts (originals; links and handles are ignored for keywords).
+    labels : ndarray of int
+        Group of each post, ``-1`` for noise.
+    embeddings : ndarray
+        Unit vectors of the posts, to find the posts nearest each group's centre.
+    ids : sequence of str, optional
+        Post ids, reported with the representative posts.
+    n_keywords, n_examples : int
+        How many keywords and posts to keep per group.
+
+    Returns
+    -------
+    list of GroupDescription
+        One per group, in group-id order.
+
+    Examples
+    --------
+    >>> descs = describe_groups(texts, labels, vectors)  # doctest: +SKIP
+    >>> descs[0].label  # doctest: +SKIP
+    'refund / charged twice'
+    """
+    labels = np.asarray(labels)
+    ids = list(ids) if ids is not None else [str(i) for i in range(len(texts))]
+    groups, weights, terms = class_tfidf(texts, labels)
+    dense = weights.toarray() if weights.shape[1] else np.zeros((len(groups), 0))
+    out = []
+    for gi, group in enumerate(groups):
+        members = np.flatnonzero(labels == group)
+        keywords = _top_keywords(dense[gi], terms, n_keywords) if terms else ()
+        centre = embeddings[members].mean(axis=0)
+        sims = embeddings[members] @ centre
+        order = members[np.lexsort((members, -sims))]
+        examples, example_ids, seen = [], [], set()
+        for i in order:
+            key = " ".join(str(texts[i]).lower().split())
+            if key in seen:
+                continue
+            seen.add(key)
+            examples.append(str(texts[i]))
+            example_ids.append(ids[i])
+            if len(examples) >= n_examples:
+                break
+        label = " / ".join(keywords[:3]) if keywords else f"group {int(group)}"
+        out.append(
+            GroupDescription(
+                id=int(group),
+                label=label,
+                keywords=keywords,
+                representative_posts=tuple(examples),
+                representative_ids=tuple(example_ids),
+            )
+        )
+    return out

@@ -1,0 +1,361 @@
+"""The pipeline: ingest -> embed -> cluster -> describe -> score -> recommend -> staff.
+
+:func:`plan` is the one call for the common case; :class:`NicheFinder` is the estimator for
+notebooks, which keeps every stage's output so that one step can be changed and the plan redone
+without embedding again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.utils import check_random_state
+
+from . import __version__
+from .channels import recommend_feeds
+from .cluster import cluster_embeddings
+from .conduct import code_of_conduct
+from .config import Thresholds, load_thresholds
+from .describe import describe_groups
+from .embed import DEFAULT_MODEL, embed_texts, get_embedder, load_embeddings
+from .exceptions import InputError
+from .ingest import Conversations, load_conversations
+from .intents import intent_shares
+from .results import NOISE, Plan, Summary
+from .score import score_groups
+from .staffing import assign_staff, load_staff
+
+__all__ = ["NicheFinder", "plan"]
+
+log = logging.getLogger(__name__)
+
+MAX_TEXTS_PER_FEED = 400
+"""Posts per feed handed to intent detection and staffing (a seeded sample beyond this)."""
+
+
+def _as_conversations(data, columns) -> Conversations:
+    if isinstance(data, Conversations):
+        return data
+    if isinstance(data, pd.DataFrame):
+        return _frame_to_conversations(data, columns)
+    if isinstance(data, (str, Path)) or isinstance(data, Iterable):
+        return load_conversations(data, columns=columns)
+    raise InputError(
+        f"cannot read conversations from a {type(data).__name__}; give file paths, a pandas "
+        "DataFrame or a Conversations object"
+    )
+
+
+def _frame_to_conversations(frame: pd.DataFrame, columns) -> Conversations:
+    """Validate an in-memory DataFrame through the same rules as files (via a Parquet round trip)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "dataframe.parquet"
+        frame.reset_index(drop=True).to_parquet(path, index=False)
+        return load_conversations(path, columns=columns)
+
+
+class NicheFinder:
+    """Find interest groups in conversations and plan the feeds that serve them.
+
+    Parameters
+    ----------
+    model : str, path or Embedder, optional
+        Sentence-transformers model name or path; ``None`` uses the packaged all-MiniLM-L6-v2.
+    thresholds : Thresholds, dict or path, optional
+        Judgement thresholds, or a ``nichefinder.toml`` / YAML file holding them.
+    min_cluster_size : int, optional
+        Smallest group the clustering may form; chosen from the corpus size when ``None``.
+    random_state : int, RandomState or None
+        Seed for every random step; the same seed and input give the same plan.
+    cache : bool or path, default=True
+        Embedding cache (see :func:`nichefinder.embed.embed_texts`).
+    show_progress : bool, default=False
+        Progress bars on stderr for the slow stages.
+
+    Attributes
+    ----------
+    conversations_ : Conversations
+    embeddings_ : ndarray
+    clustering_ : Clustering
+    descriptions_ : list of GroupDescription
+    scores_ : dict
+        Scores by group id.
+
+    Examples
+    --------
+    >>> finder = NicheFinder(random_state=0).fit("sample_data/conversations.csv")  # doctest: +SKIP
+    >>> plan = finder.plan(staff="sample_data/staff.csv")  # doctest: +SKIP
+    >>> stricter = finder.plan(thresholds={"min_authors": 40})  # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        model=None,
+        *,
+        thresholds=None,
+        min_cluster_size=None,
+        random_state=None,
+        cache=True,
+        show_progress=False,
+    ):
+        self.model = model
+        self.thresholds = thresholds
+        self.min_cluster_size = min_cluster_size
+        self.random_state = random_state
+        self.cache = cache
+        self.show_progress = show_progress
+
+    def _thresholds(self, override=None) -> Thresholds:
+        base = self.thresholds
+        if isinstance(base, (str, Path)):
+            base = load_thresholds(base)
+        elif isinstance(base, Mapping):
+            base = Thresholds(**base)
+        base = base or Thresholds()
+        if isinstance(override, (str, Path)):
+            return load_thresholds(override)
+        if isinstance(override, Mapping):
+            return replace(base, **override)
+        return override or base
+
+    def _embed(self, texts):
+        return embed_texts(texts, self._embedder, cache=self.cache, show_progress=self.show_progress)
+
+    def fit(self, conversations, embeddings=None, *, columns=None) -> NicheFinder:
+        """Read, embed, cluster, describe and score.
+
+        Parameters
+        ----------
+        conversations : paths, DataFrame or Conversations
+        embeddings : ndarray or path to ``.npy``, optional
+            Precomputed vectors, one per input row (or per accepted post); skips embedding.
+        columns : str or mapping, optional
+            Column mapping, as for :func:`nichefinder.ingest.load_conversations`.
+
+        Returns
+        -------
+        self
+        """
+        rng = check_random_state(self.random_state)
+        self._rng_seed = int(rng.randint(0, 2**31 - 1))
+        self._embedder = get_embedder(self.model, show_progress=self.show_progress)
+        conv = _as_conversations(conversations, columns)
+        posts = conv.posts
+        if embeddings is None:
+            vectors = self._embed(posts["text"].tolist())
+        elif isinstance(embeddings, (str, Path)):
+            vectors = load_embeddings(embeddings, len(posts), posts["position"], conv.n_read)
+        else:
+            vectors = np.asarray(embeddings, dtype=np.float32)
+            if vectors.ndim != 2 or len(vectors) not in (len(posts), conv.n_read):
+                raise InputError(
+                    f"embeddings have shape {vectors.shape}; expected ({len(posts)}, d), one row "
+                    "per accepted post"
+                )
+            if len(vectors) != len(posts):
+                vectors = vectors[posts["position"].to_numpy()]
+            norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+            vectors = vectors / np.where(norms == 0, 1, norms)
+        self.conversations_ = conv
+        self.embeddings_ = vectors
+        log.info("clustering %d posts", len(posts))
+        self.clustering_ = cluster_embeddings(
+            vectors,
+            min_cluster_size=self.min_cluster_size,
+            random_state=self._rng_seed,
+            show_progress=self.show_progress,
+        )
+        labels = self.clustering_.labels
+        self.descriptions_ = describe_groups(
+            posts["text"].tolist(), labels, vectors, ids=posts["id"].tolist()
+        )
+        self.scores_ = score_groups(
+            posts, labels, vectors, thresholds=self._thresholds(), random_state=self._rng_seed
+        )
+        return self
+
+    def recommend(self, thresholds=None):
+        """Judge the groups and recommend feeds (no staffing); cheap, re-runnable.
+
+        Parameters
+        ----------
+        thresholds : Thresholds, dict or path, optional
+            Replaces the estimator's thresholds for this call; a dict overrides single fields.
+        """
+        th = self._thresholds(thresholds)
+        scores = self.scores_
+        if thresholds is not None:
+            scores = score_groups(
+                self.conversations_.posts,
+                self.clustering_.labels,
+                self.embeddings_,
+                thresholds=th,
+                random_state=self._rng_seed,
+            )
+        return recommend_feeds(
+            self.conversations_.posts,
+            self.clustering_.labels,
+            self.embeddings_,
+            self.clustering_.themes,
+            self.descriptions_,
+            scores,
+            thresholds=th,
+        ), th
+
+    def plan(self, staff=None, *, thresholds=None) -> Plan:
+        """Build the channel plan, staffed when a roster is given.
+
+        Parameters
+        ----------
+        staff : path or DataFrame, optional
+            Staff roster (CSV or YAML; see :func:`nichefinder.staffing.load_staff`).
+        thresholds : Thresholds, dict or path, optional
+            Overrides for this plan only.
+
+        Returns
+        -------
+        Plan
+        """
+        if not hasattr(self, "clustering_"):
+            raise InputError("NicheFinder is not fitted; call fit(conversations) first")
+        rec, th = self.recommend(thresholds)
+        posts = self.conversations_.posts
+        feed_of_row = np.asarray(rec.feed_of_row)
+        feed_texts = _feed_texts(posts["text"], feed_of_row, rec.feeds, self._rng_seed)
+        staffing_notes: tuple[str, ...] = ()
+        if staff is not None:
+            roster = staff if isinstance(staff, pd.DataFrame) else load_staff(staff)
+            staffing = assign_staff(
+                rec.feeds, roster, feed_texts, embedder=self._embed, random_state=self._rng_seed
+            )
+            feeds = tuple(staffing.feeds)
+            staffing_notes = tuple(staffing.notes)
+        else:
+            feeds = tuple(
+                replace(f, intents=shares, code_of_conduct=code_of_conduct(f, shares, f.platforms))
+                for f in rec.feeds
+                for shares in [intent_shares(feed_texts.get(f.id, []))]
+            )
+        labels = self.clustering_.labels
+        assignments = pd.DataFrame(
+            {
+                "id": posts["id"].to_numpy(),
+                "group": labels.astype(int),
+                "feed": pd.array(np.where(feed_of_row >= 0, feed_of_row, -1), dtype="Int64"),
+            }
+        )
+        assignments.loc[assignments["feed"] < 0, "feed"] = pd.NA
+        conv = self.conversations_
+        n_noise = int((labels == NOISE).sum())
+        summary = Summary(
+            rows_read=conv.n_read,
+            rows_grouped=int(len(labels) - n_noise),
+            rows_noise=n_noise,
+            rows_rejected=len(conv.rejects),
+            groups=len(rec.groups),
+            feeds=len(feeds),
+        )
+        if summary.rows_grouped + summary.rows_noise + summary.rows_rejected != summary.rows_read:
+            raise AssertionError("row accounting broken: read != grouped + noise + rejected")
+        parameters = {
+            "nichefinder_version": __version__,
+            "model": getattr(self._embedder, "name", DEFAULT_MODEL),
+            "random_state": self.random_state if isinstance(self.random_state, int) else None,
+            "clustering": self.clustering_.parameters,
+            "thresholds": asdict(th),
+            "data_notes": list(conv.notes) + _missing_notes(conv),
+        }
+        return Plan(
+            summary=summary,
+            groups=tuple(rec.groups),
+            feeds=feeds,
+            assignments=assignments,
+            rejects=conv.rejects,
+            staffing_notes=staffing_notes,
+            parameters=parameters,
+        )
+
+
+def _missing_notes(conv: Conversations) -> list[str]:
+    notes = []
+    if not conv.has_authors:
+        notes.append("no author column: genuineness (who is talking) could not be judged")
+    if not conv.has_timestamps:
+        notes.append("no timestamps: whether groups are sustained over time could not be judged")
+    return notes
+
+
+def _feed_texts(texts: pd.Series, feed_of_row: np.ndarray, feeds, seed: int) -> dict[int, list[str]]:
+    rng = np.random.default_rng(seed)
+    out = {}
+    values = texts.to_numpy()
+    for feed in feeds:
+        rows = np.flatnonzero(feed_of_row == feed.id)
+        if len(rows) > MAX_TEXTS_PER_FEED:
+            rows = np.sort(rng.choice(rows, MAX_TEXTS_PER_FEED, replace=False))
+        out[feed.id] = [str(values[i]) for i in rows]
+    return out
+
+
+def plan(
+    conversations,
+    *,
+    staff=None,
+    columns=None,
+    model=None,
+    embeddings=None,
+    thresholds=None,
+    min_cluster_size=None,
+    random_state=None,
+    cache=True,
+    show_progress=False,
+) -> Plan:
+    """Plan social feeds from conversations in one call.
+
+    Parameters
+    ----------
+    conversations : path, list of paths, DataFrame or Conversations
+        CSV, JSONL or Parquet files with at least a ``text`` column.
+    staff : path or DataFrame, optional
+        Staff roster to staff the feeds from.
+    columns : str or mapping, optional
+        Column mapping such as ``"text=body,author=user"``.
+    model : str or path, optional
+        Embedding model; the packaged all-MiniLM-L6-v2 by default.
+    embeddings : ndarray or path, optional
+        Precomputed embeddings (skips the model).
+    thresholds : Thresholds, dict or path, optional
+    min_cluster_size : int, optional
+    random_state : int or None
+    cache : bool or path, default=True
+    show_progress : bool, default=False
+
+    Returns
+    -------
+    Plan
+
+    Examples
+    --------
+    >>> import nichefinder
+    >>> p = nichefinder.plan("sample_data/conversations.csv",
+    ...                      staff="sample_data/staff.csv", random_state=0)  # doctest: +SKIP
+    >>> p.summary.feeds  # doctest: +SKIP
+    8
+    """
+    finder = NicheFinder(
+        model,
+        thresholds=thresholds,
+        min_cluster_size=min_cluster_size,
+        random_state=random_state,
+        cache=cache,
+        show_progress=show_progress,
+    )
+    finder.fit(conversations, embeddings, columns=columns)
+    return finder.plan(staff)

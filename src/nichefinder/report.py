@@ -1,0 +1,229 @@
+"""Report: renderers are plain functions of a :class:`~nichefinder.results.Plan`.
+
+``write_plan`` writes ``plan.json``, ``assignments.csv``, ``report.md`` and, when rows were
+rejected, ``rejects.csv``. Every file is written to a temporary name and renamed into place, so an
+interrupted run never leaves a half-written plan. ``read_plan`` loads a saved plan back.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from .exceptions import InputError
+from .results import SCHEMA_VERSION, Feed, Group, Plan, Score, StaffRole, Summary
+
+__all__ = ["plan_to_json", "render_markdown", "write_plan", "read_plan", "atomic_write"]
+
+
+def plan_to_json(plan: Plan) -> str:
+    """``plan.json`` text: stable key order, UTF-8, two-space indent, trailing newline."""
+    return json.dumps(plan.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _md(text: str) -> str:
+    """Escape text for Markdown tables and inline use (pipes, angle brackets, newlines)."""
+    text = " ".join(str(text).split())
+    for ch, rep in (("\\", "\\\\"), ("|", "\\|"), ("<", "&lt;"), (">", "&gt;"), ("`", "\\`"),
+                    ("*", "\\*"), ("_", "\\_"), ("[", "\\["), ("]", "\\]")):
+        text = text.replace(ch, rep)
+    return text
+
+
+def _hours(x: float) -> str:
+    return f"{x:.1f}".rstrip("0").rstrip(".")
+
+
+def render_markdown(plan: Plan) -> str:
+    """The plan as a Markdown report a strategist can read and forward.
+
+    States how many feeds and why, who staffs each with how many hours, and for every group why
+    it is or is not a feed.
+    """
+    s = plan.summary
+    lines = ["# Channel plan", ""]
+    lines += [
+        f"**{s.feeds} feed(s)** recommended from **{s.groups} interest group(s)** found in "
+        f"{s.rows_read} rows: {s.rows_grouped} grouped, {s.rows_noise} off-topic (noise), "
+        f"{s.rows_rejected} rejected as unusable input.",
+        "",
+        "Rule: run as many feeds as there are identifiable, substantial and genuine interest "
+        "groups, no more; staff each from whoever in the business has the expertise.",
+        "",
+    ]
+    if plan.feeds:
+        lines += ["## Feeds", "", "| # | feed | groups | platforms | posts/week | hours/week | lead |",
+                  "|---|---|---|---|---|---|---|"]
+        for f in plan.feeds:
+            lead = next((r for r in f.staff if r.role == "lead"), None)
+            lines.append(
+                f"| {f.id} | {_md(f.name)} | {', '.join(map(str, f.groups))} | "
+                f"{_md(', '.join(f.platforms) or '-')} | {f.posts_per_week:.1f} | "
+                f"{_hours(f.hours_per_week)} | "
+                f"{_md(f'{lead.name} ({lead.department})') if lead else 'not staffed'} |"
+            )
+        lines.append("")
+        for f in plan.feeds:
+            lines += [f"### Feed {f.id}: {_md(f.name)}", ""]
+            lines.append(f"- Audience talks about: {_md(', '.join(f.keywords))}")
+            lines.append(f"- Where: {_md(', '.join(f.platforms) or 'unknown')}")
+            lines.append(
+                f"- Volume: {f.posts_per_week:.1f} posts/week; workload {_hours(f.hours_per_week)} "
+                "staff hours/week"
+            )
+            if f.intents:
+                top = sorted(f.intents.items(), key=lambda kv: (-kv[1], kv[0]))[:4]
+                lines.append("- Intents: " + ", ".join(f"{_md(k)} {v:.0%}" for k, v in top))
+            if f.staff:
+                lines.append("- Staff:")
+                for r in f.staff:
+                    why = "; ".join(r.reasons)
+                    lines.append(
+                        f"  - **{_md(r.name)}** ({_md(r.department)}), {r.role}, "
+                        f"{_hours(r.hours_per_week)} h/week ({r.share_of_week:.0%} of their social "
+                        f"time){': ' + _md(why) if why else ''}"
+                    )
+            for note in f.notes:
+                lines.append(f"- Note: {_md(note)}")
+            if f.code_of_conduct:
+                lines.append("- Code of conduct:")
+                lines += [f"  {i}. {_md(rule)}" for i, rule in enumerate(f.code_of_conduct, 1)]
+            lines.append("")
+    lines += ["## Every group and its verdict", ""]
+    for g in plan.groups:
+        served = f" -> feed {g.feed}" if g.feed is not None else ""
+        lines.append(f"### Group {g.id}: {_md(g.label)} ({g.verdict}{served})")
+        lines.append("")
+        authors = f", {g.n_authors} authors" if g.n_authors is not None else ""
+        lines.append(f"{g.size} posts{authors}. Keywords: {_md(', '.join(g.keywords))}.")
+        lines.append("")
+        for reason in g.reasons:
+            lines.append(f"- {_md(reason)}")
+        for name, score in g.scores.items():
+            mark = {True: "pass", False: "fail", None: "not judged"}[score.passed]
+            lines.append(f"- {name}: {score.value:.2f} ({mark}); " + _md("; ".join(score.evidence)))
+        if g.representative_posts:
+            lines.append("- Typical posts:")
+            lines += [f"  > {_md(p)}" for p in g.representative_posts]
+        lines.append("")
+    if plan.staffing_notes:
+        lines += ["## Staffing gaps and needs", ""]
+        lines += [f"- {_md(n)}" for n in plan.staffing_notes]
+        lines.append("")
+    notes = plan.parameters.get("data_notes") or []
+    if notes:
+        lines += ["## About the data", ""] + [f"- {_md(n)}" for n in notes] + [""]
+    return "\n".join(lines)
+
+
+def write_plan(plan: Plan, out_dir: str | Path) -> dict[str, Path]:
+    """Write the plan's files to ``out_dir`` (created if needed), each atomically.
+
+    Returns
+    -------
+    dict
+        File role -> path written.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = {}
+    files = {
+        "plan": ("plan.json", plan_to_json(plan)),
+        "assignments": ("assignments.csv", plan.assignments.to_csv(index=False, lineterminator="\n")),
+        "report": ("report.md", render_markdown(plan)),
+    }
+    if len(plan.rejects):
+        files["rejects"] = ("rejects.csv", plan.rejects.to_csv(index=False, lineterminator="\n"))
+    else:
+        (out / "rejects.csv").unlink(missing_ok=True)
+    for role, (name, text) in files.items():
+        atomic_write(out / name, text)
+        written[role] = out / name
+    return written
+
+
+def _score(d: dict) -> Score:
+    return Score(d["value"], d["passed"], tuple(d.get("evidence", ())), dict(d.get("metrics", {})))
+
+
+def read_plan(path: str | Path) -> Plan:
+    """Load a plan written by :func:`write_plan` (give the folder or its ``plan.json``)."""
+    path = Path(path)
+    folder = path if path.is_dir() else path.parent
+    file = folder / "plan.json" if path.is_dir() else path
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"no plan at {str(file)!r}; run nichefinder plan first", path=str(file))
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{file.name} is not valid JSON (line {exc.lineno}: {exc.msg})", path=str(file))
+    if str(data.get("schema_version", "")).split(".")[0] != SCHEMA_VERSION.split(".")[0]:
+        raise InputError(
+            f"{file.name} has schema_version {data.get('schema_version')!r}; this nichefinder reads "
+            f"{SCHEMA_VERSION}; re-run nichefinder plan",
+            path=str(file),
+        )
+    groups = tuple(
+        Group(
+            **{
+                **g,
+                "keywords": tuple(g["keywords"]),
+                "representative_posts": tuple(g["representative_posts"]),
+                "reasons": tuple(g["reasons"]),
+                "scores": {k: _score(v) for k, v in g["scores"].items()},
+            }
+        )
+        for g in data["groups"]
+    )
+    feeds = tuple(
+        Feed(
+            **{
+                **f,
+                "groups": tuple(f["groups"]),
+                "platforms": tuple(f["platforms"]),
+                "keywords": tuple(f["keywords"]),
+                "code_of_conduct": tuple(f["code_of_conduct"]),
+                "notes": tuple(f["notes"]),
+                "staff": tuple(StaffRole(**{**r, "reasons": tuple(r["reasons"])}) for r in f["staff"]),
+            }
+        )
+        for f in data["feeds"]
+    )
+    assign_path = folder / "assignments.csv"
+    assignments = (
+        pd.read_csv(assign_path, dtype={"id": str, "group": "int64", "feed": "Int64"})
+        if assign_path.exists()
+        else pd.DataFrame(columns=["id", "group", "feed"])
+    )
+    rejects_path = folder / "rejects.csv"
+    rejects = (
+        pd.read_csv(rejects_path, dtype=str, keep_default_na=False)
+        if rejects_path.exists()
+        else pd.DataFrame(columns=["source", "row", "id", "reason", "content"])
+    )
+    return Plan(
+        summary=Summary(**data["summary"]),
+        groups=groups,
+        feeds=feeds,
+        assignments=assignments,
+        rejects=rejects,
+        staffing_notes=tuple(data.get("staffing_notes", ())),
+        parameters=data.get("parameters", {}),
+    )

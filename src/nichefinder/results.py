@@ -1,0 +1,334 @@
+"""Frozen result objects: what a plan is made of.
+
+Every stage returns plain data; these classes are the shapes that leave the library. They are
+immutable (``frozen=True``) so a plan handed to a renderer or a notebook cannot drift from the
+``plan.json`` it was written to. ``to_dict()`` gives JSON-ready builtins (the shape documented by
+``schema/plan.schema.json``); ``Plan.to_frame()`` gives pandas tables.
+
+A group id of ``-1`` means *noise*: posts that belong to no interest group. It is documented here
+once and used the same way everywhere (``assignments.csv``, ``Plan.assignments``).
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+import pandas as pd
+
+__all__ = [
+    "NOISE",
+    "SCHEMA_VERSION",
+    "Score",
+    "Group",
+    "StaffRole",
+    "Feed",
+    "Summary",
+    "Plan",
+]
+
+NOISE = -1
+"""Group id of posts that belong to no group."""
+
+SCHEMA_VERSION = "1.0"
+"""Version of the ``plan.json`` layout; bumped on any incompatible change."""
+
+
+def _plain(value: Any) -> Any:
+    """Convert tuples, numpy scalars and nested dataclasses to JSON-ready builtins."""
+    if hasattr(value, "to_dict"):
+        return value.to_dict()
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        return value.item()
+    if isinstance(value, float):
+        return round(value, 6)
+    return value
+
+
+@dataclass(frozen=True)
+class Score:
+    """One judgement of a group (identifiable, substantial or genuine).
+
+    Parameters
+    ----------
+    value : float
+        The score in ``[0, 1]``; higher is better.
+    passed : bool or None
+        Whether the group passes this test; ``None`` when it could not be judged (for example
+        no authors in the data), in which case the verdict rests on the other tests.
+    evidence : tuple of str
+        Measured facts behind the score, in words a marketer reads
+        ("71% of posts come from 2 accounts").
+    metrics : dict
+        The raw numbers behind the evidence, by name.
+    """
+
+    value: float
+    passed: bool | None
+    evidence: tuple[str, ...] = ()
+    metrics: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "value": round(float(self.value), 4),
+            "passed": self.passed,
+            "evidence": list(self.evidence),
+            "metrics": {k: _plain(v) for k, v in sorted(self.metrics.items())},
+        }
+
+
+@dataclass(frozen=True)
+class Group:
+    """An interest group found in the conversations.
+
+    Parameters
+    ----------
+    id : int
+        Stable id: groups are numbered by size (largest first), ties by first post.
+    label : str
+        Short readable name.
+    keywords : tuple of str
+        Distinctive keywords, most distinctive first.
+    size : int
+        Number of posts.
+    n_authors : int or None
+        Distinct authors; ``None`` when the data has no author column.
+    representative_posts : tuple of str
+        The posts closest to the group's centre.
+    scores : dict of str to Score
+        ``identifiable``, ``substantial`` and ``genuine``.
+    verdict : str
+        ``"feed"`` (serves a feed), ``"merged"`` (served by a feed together with other groups) or
+        ``"rejected"``.
+    reasons : tuple of str
+        Why the verdict, in plain words.
+    feed : int or None
+        Id of the feed that serves this group, if any.
+    platforms : dict of str to int
+        Posts per platform.
+    """
+
+    id: int
+    label: str
+    keywords: tuple[str, ...]
+    size: int
+    n_authors: int | None
+    representative_posts: tuple[str, ...]
+    scores: dict[str, Score]
+    verdict: str
+    reasons: tuple[str, ...]
+    feed: int | None = None
+    platforms: dict[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: _plain(getattr(self, f.name)) for f in fields(self)}
+
+
+@dataclass(frozen=True)
+class StaffRole:
+    """One person's part in staffing a feed.
+
+    Parameters
+    ----------
+    name, department : str
+        Who, from the roster.
+    role : str
+        ``"lead"``, ``"backup"`` or ``"mentor"``.
+    hours_per_week : float
+        Hours a week this role takes on this feed.
+    share_of_week : float
+        ``hours_per_week`` as a share of the social hours the person has.
+    reasons : tuple of str
+        Why this person: expertise match, department owning the feed's intents, social activity.
+    """
+
+    name: str
+    department: str
+    role: str
+    hours_per_week: float
+    share_of_week: float = 0.0
+    reasons: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: _plain(getattr(self, f.name)) for f in fields(self)}
+
+
+@dataclass(frozen=True)
+class Feed:
+    """A recommended social feed (a Twitter/X account, a Facebook page, a subreddit presence...).
+
+    Parameters
+    ----------
+    id : int
+        Stable id, largest audience first.
+    name : str
+        Suggested name of the feed.
+    groups : tuple of int
+        Ids of the groups it serves.
+    platforms : tuple of str
+        Where its audience talks, most used first.
+    posts_per_week : float
+        Expected volume of audience posts a week.
+    hours_per_week : float
+        Response workload it implies, in staff hours a week.
+    intents : dict of str to float
+        Share of its posts by intent (complaint, billing, delivery...).
+    keywords : tuple of str
+        What its audience talks about.
+    staff : tuple of StaffRole
+        Who runs it; empty until staffed.
+    code_of_conduct : tuple of str
+        Rules for whoever posts on it.
+    notes : tuple of str
+        Platform-limit warnings, staffing gaps and similar remarks.
+    """
+
+    id: int
+    name: str
+    groups: tuple[int, ...]
+    platforms: tuple[str, ...]
+    posts_per_week: float
+    hours_per_week: float
+    intents: dict[str, float] = field(default_factory=dict)
+    keywords: tuple[str, ...] = ()
+    staff: tuple[StaffRole, ...] = ()
+    code_of_conduct: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: _plain(getattr(self, f.name)) for f in fields(self)}
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Row accounting and counts: ``rows_read == rows_grouped + rows_noise + rows_rejected``."""
+
+    rows_read: int
+    rows_grouped: int
+    rows_noise: int
+    rows_rejected: int
+    groups: int
+    feeds: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A channel plan: the groups found, the feeds recommended and who staffs them.
+
+    Parameters
+    ----------
+    summary : Summary
+        Counts and row accounting.
+    groups : tuple of Group
+        Every group found, with its verdict.
+    feeds : tuple of Feed
+        The recommended feeds.
+    assignments : pandas.DataFrame
+        One row per accepted input row: ``id``, ``group`` (``-1`` = noise), ``feed``
+        (nullable integer; missing when the group is not served by a feed).
+    rejects : pandas.DataFrame
+        Input rows that could not be used: ``source``, ``row``, ``reason``, ``content``.
+    staffing_notes : tuple of str
+        Gaps and infeasibilities of the staffing, as hiring or training needs.
+    parameters : dict
+        What produced the plan: model, random_state, thresholds, version.
+    """
+
+    summary: Summary
+    groups: tuple[Group, ...]
+    feeds: tuple[Feed, ...]
+    assignments: pd.DataFrame = field(repr=False, compare=False)
+    rejects: pd.DataFrame = field(repr=False, compare=False)
+    staffing_notes: tuple[str, ...] = ()
+    parameters: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The plan as JSON-ready builtins, in the layout of ``plan.schema.json``."""
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "summary": self.summary.to_dict(),
+            "groups": [g.to_dict() for g in self.groups],
+            "feeds": [f.to_dict() for f in self.feeds],
+            "staffing_notes": list(self.staffing_notes),
+            "parameters": _plain(self.parameters),
+        }
+
+    def to_frame(self, what: str = "groups") -> pd.DataFrame:
+        """A pandas table of ``"groups"``, ``"feeds"``, ``"staff"`` or ``"assignments"``.
+
+        Examples
+        --------
+        >>> plan.to_frame("feeds")[["name", "posts_per_week"]]  # doctest: +SKIP
+        """
+        if what == "assignments":
+            return self.assignments.copy()
+        if what == "groups":
+            rows = []
+            for g in self.groups:
+                row = {
+                    "id": g.id,
+                    "label": g.label,
+                    "size": g.size,
+                    "n_authors": g.n_authors,
+                    "verdict": g.verdict,
+                    "feed": g.feed,
+                    "keywords": ", ".join(g.keywords),
+                    "reasons": "; ".join(g.reasons),
+                }
+                for name, score in g.scores.items():
+                    row[name] = score.value
+                rows.append(row)
+            return pd.DataFrame(rows)
+        if what == "feeds":
+            return pd.DataFrame(
+                [
+                    {
+                        "id": f.id,
+                        "name": f.name,
+                        "groups": list(f.groups),
+                        "platforms": ", ".join(f.platforms),
+                        "posts_per_week": f.posts_per_week,
+                        "hours_per_week": f.hours_per_week,
+                        "lead": next((s.name for s in f.staff if s.role == "lead"), None),
+                        "n_staff": len(f.staff),
+                    }
+                    for f in self.feeds
+                ]
+            )
+        if what == "staff":
+            return pd.DataFrame(
+                [
+                    {"feed": f.id, "feed_name": f.name, **s.to_dict()}
+                    for f in self.feeds
+                    for s in f.staff
+                ]
+            )
+        raise ValueError(
+            f"unknown table {what!r}; choose one of 'groups', 'feeds', 'staff', 'assignments'"
+        )
+
+    def _repr_html_(self) -> str:
+        s = self.summary
+        head = (
+            f"<p><b>nichefinder plan</b>: {s.feeds} feed(s) from {s.groups} group(s); "
+            f"{s.rows_read} rows read, {s.rows_grouped} grouped, {s.rows_noise} noise, "
+            f"{s.rows_rejected} rejected.</p>"
+        )
+        items = "".join(
+            "<li><b>{}</b> ({:.0f} posts/week on {}): {}</li>".format(
+                html.escape(f.name),
+                f.posts_per_week,
+                html.escape(", ".join(f.platforms) or "-"),
+                html.escape(", ".join(f"{r.name} ({r.role})" for r in f.staff) or "not staffed"),
+            )
+            for f in self.feeds
+        )
+        return head + f"<ul>{items}</ul>"

@@ -1,0 +1,80 @@
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from nichefinder.cli import cli
+
+from .conftest import SAMPLE
+
+
+def run(*args):
+    result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+    return result
+
+
+@pytest.mark.parametrize("command", [[], ["plan"], ["staff"], ["report"]])
+def test_help(command):
+    result = run(*command, "--help")
+    assert result.exit_code == 0
+    assert "Usage:" in result.output
+
+
+def test_python_dash_m():
+    out = subprocess.run([sys.executable, "-m", "nichefinder", "--version"], capture_output=True,
+                         text=True, check=True)
+    assert out.stdout.startswith("nichefinder, version")
+
+
+def test_missing_text_column_is_one_line_exit_2(tmp_path):
+    f = tmp_path / "posts.csv"
+    f.write_text("body,user\nhello,@a\n")
+    result = run("plan", f, "--out", tmp_path / "out")
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        "Error: column 'text' not found in posts.csv; columns are: body, user; "
+        "map one with --columns text=body"
+    ]
+    assert "Traceback" not in result.output
+
+
+def test_embeddings_shape_mismatch(tmp_path):
+    np.save(tmp_path / "e.npy", np.ones((3, 8), dtype=np.float32))
+    result = run("plan", SAMPLE / "conversations.csv", "--embeddings", tmp_path / "e.npy",
+                 "--out", tmp_path / "out")
+    assert result.exit_code == 2
+    assert "e.npy has 3 rows but the input has" in result.output
+
+
+@pytest.mark.slow
+def test_plan_restaff_and_report(tmp_path):
+    out = tmp_path / "plan"
+    result = run("plan", SAMPLE / "conversations.csv", "--staff", SAMPLE / "staff.csv",
+                 "--out", out, "--random-state", 0)
+    assert result.exit_code == 0, result.output
+    assert "feed(s) recommended from" in result.output
+    assert sorted(p.name for p in out.iterdir()) == ["assignments.csv", "plan.json", "report.md"]
+    assigned = pd.read_csv(out / "assignments.csv")
+    assert list(assigned.columns) == ["id", "group", "feed"]
+    assert len(assigned) == len(pd.read_csv(SAMPLE / "conversations.csv"))
+    before = (out / "plan.json").read_text()
+
+    small = tmp_path / "staff.csv"
+    roster = pd.read_csv(SAMPLE / "staff.csv")
+    roster.iloc[: len(roster) // 2].to_csv(small, index=False)
+    result = run("staff", out, small, "--out", tmp_path / "restaffed")
+    assert result.exit_code == 0, result.output
+    after = (tmp_path / "restaffed/plan.json").read_text()
+    assert after != before
+    names = set(roster.iloc[: len(roster) // 2]["name"])
+    import json
+
+    for feed in json.loads(after)["feeds"]:
+        assert {r["name"] for r in feed["staff"]} <= names
+
+    (out / "report.md").unlink()
+    result = run("report", out)
+    assert result.exit_code == 0 and (out / "report.md").exists()

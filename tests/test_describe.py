@@ -1,0 +1,44 @@
+import numpy as np
+
+from nichefinder.describe import class_tfidf, describe_groups
+
+
+def corpus():
+    texts = [
+        "refund for double charge on my card",
+        "charged twice, need a refund",
+        "refund still not on my card",
+        "parcel late, tracking says delayed",
+        "tracking shows my parcel stuck",
+        "parcel never arrived, tracking dead",
+        "lovely weather today",
+    ]
+    labels = np.array([1, 1, 1, 0, 0, 0, -1])
+    rng = np.random.default_rng(0)
+    emb = rng.normal(size=(7, 8)).astype(np.float32)
+    emb /= np.linalg.norm(emb, axis=1, keepdims=True)
+    return texts, labels, emb
+
+
+def test_keywords_are_distinctive():
+    texts, labels, emb = corpus()
+    descs = describe_groups(texts, labels, emb, n_keywords=3)
+    assert [d.id for d in descs] == [0, 1]
+    assert {"parcel", "tracking"} <= set(descs[0].keywords)
+    assert "refund" in descs[1].keywords
+    assert "weather" not in descs[0].keywords + descs[1].keywords  # noise is left out
+    assert descs[1].label.startswith("refund")
+
+
+def test_representative_posts_are_members_and_distinct():
+    texts, labels, emb = corpus()
+    (d0, d1) = describe_groups(texts, labels, emb, ids=list("abcdefg"))
+    assert set(d0.representative_ids) <= {"d", "e", "f"}
+    assert len(set(d1.representative_posts)) == len(d1.representative_posts) == 3
+
+
+def test_class_tfidf_empty_and_stopwords_only():
+    groups, weights, terms = class_tfidf(["the and", "of the"], np.array([0, 0]))
+    assert list(groups) == [0] and terms == []
+    groups, weights, terms = class_tfidf(["a"], np.array([-1]))
+    assert len(groups) == 0

@@ -1,0 +1,51 @@
+"""Keep the docs honest: the README's first screen and the CI script agree with the code."""
+
+import re
+import shlex
+
+from click.testing import CliRunner
+
+from nichefinder.cli import cli
+
+from .conftest import ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+FIRST_SCREEN = "\n".join(README.splitlines()[:40])
+
+
+def code_lines(text):
+    return [line for block in re.findall(r"```bash\n(.*?)```", text, re.S) for line in
+            block.strip().splitlines()]
+
+
+def test_first_screen_has_install_and_run_and_test_commands():
+    lines = code_lines(FIRST_SCREEN)
+    assert len(lines) == 2
+    install, test = lines
+    assert "pip install torch==2.13.0" in install and "nichefinder plan sample_data/" in install
+    assert test == "python -m pytest -q"
+
+
+def test_ci_runs_the_readme_test_command():
+    ci = (ROOT / ".ci/run").read_text()
+    test = code_lines(FIRST_SCREEN)[1]
+    assert test in ci.splitlines()
+    assert ci.index("torch==2.13.0") < ci.index('-e ".[dev]"')
+
+
+def test_readme_plan_command_parses_and_its_files_exist():
+    install = code_lines(FIRST_SCREEN)[0]
+    args = shlex.split(install.split("&& nichefinder ")[-1])
+    assert args[0] == "plan"
+    command = cli.commands["plan"]
+    ctx = command.make_context("plan", args[1:], resilient_parsing=True)
+    for path in ctx.params["inputs"]:
+        assert (ROOT / path).is_file(), path
+    assert (ROOT / ctx.params["staff"]).is_file()
+
+
+def test_every_command_is_in_the_readme():
+    for name in cli.commands:
+        assert f"nichefinder {name}" in README
+    result = CliRunner().invoke(cli, ["--help"])
+    assert result.exit_code == 0
