@@ -30,7 +30,7 @@ def _isolated_cache(tmp_path_factory):
 
 
 class FakeEmbedder:
-    """Bag-of-words hashing into 64 dimensions: deterministic, no model, similar words -> similar."""
+    """Bag-of-words hashed into 64 dimensions: deterministic, no model, shared words -> close."""
 
     name = "fake-hash-64"
 

@@ -56,7 +56,8 @@ def test_plan_restaff_and_report(tmp_path):
                  "--out", out, "--random-state", 0)
     assert result.exit_code == 0, result.output
     assert "feed(s) recommended from" in result.output
-    assert sorted(p.name for p in out.iterdir()) == ["assignments.csv", "plan.json", "report.md"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "assignments.csv", "plan.json", "points.csv", "report.html", "report.md"]
     assigned = pd.read_csv(out / "assignments.csv")
     assert list(assigned.columns) == ["id", "group", "feed"]
     assert len(assigned) == len(pd.read_csv(SAMPLE / "conversations.csv"))
@@ -78,3 +79,4 @@ def test_plan_restaff_and_report(tmp_path):
     (out / "report.md").unlink()
     result = run("report", out)
     assert result.exit_code == 0 and (out / "report.md").exists()
+    assert (out / "report.html").exists()

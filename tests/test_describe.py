@@ -27,7 +27,7 @@ def test_keywords_are_distinctive():
     assert {"parcel", "tracking"} <= set(descs[0].keywords)
     assert "refund" in descs[1].keywords
     assert "weather" not in descs[0].keywords + descs[1].keywords  # noise is left out
-    assert descs[1].label.startswith("refund")
+    assert descs[1].label.startswith("Refund & ")
 
 
 def test_representative_posts_are_members_and_distinct():

@@ -43,7 +43,10 @@ def test_cache_survives_interruption(tmp_path, fake_embedder):
     with pytest.raises(KeyboardInterrupt):
         embed_texts([f"text {i}" for i in range(10)], Dies(), cache=cache, batch_size=4)
     store = EmbeddingCache(cache)
-    assert len(store.get(fake_embedder.name, [EmbeddingCache.key(f"text {i}") for i in range(10)])) == 4
+    assert (
+        len(store.get(fake_embedder.name, [EmbeddingCache.key(f"text {i}") for i in range(10)]))
+        == 4
+    )
     store.close()
 
 

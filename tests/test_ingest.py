@@ -46,7 +46,7 @@ def test_bad_rows_are_rejected_with_reason_not_dropped(tmp_path):
     conv = load_conversations(f)
     assert conv.posts["id"].tolist() == ["1", "4"]
     assert conv.n_read == 5 == len(conv.posts) + len(conv.rejects)
-    reasons = dict(zip(conv.rejects["row"], conv.rejects["reason"]))
+    reasons = dict(zip(conv.rejects["row"], conv.rejects["reason"], strict=True))
     assert "empty text" in reasons[2]
     assert "duplicate id" in reasons[3]
     assert "4 fields but the header has 2" in reasons[4]
@@ -58,7 +58,7 @@ def test_jsonl_with_broken_line(tmp_path):
     f = write(tmp_path / "p.jsonl", "\n".join(lines) + "\n")
     conv = load_conversations(f, columns={"author": "user"})
     assert len(conv.posts) == 2 and len(conv.rejects) == 2
-    assert conv.rejects["reason"].str.contains("invalid JSON at column").any()
+    assert conv.rejects["reason"].str.contains("invalid JSON at line 2 column 2").any()
     assert conv.rejects["reason"].str.contains("not a JSON object").any()
 
 
@@ -98,3 +98,165 @@ def test_parse_columns_errors():
         parse_columns("text")
     with pytest.raises(InputError, match="unknown column 'body'"):
         parse_columns("body=text")
+
+
+def test_duplicate_posts_rejected_as_repeat_of_first(tmp_path):
+    f = write(tmp_path / "p.csv", "id,text,author,timestamp\n"
+              "1,Parcel late,@a,2026-05-01T10:00:00Z\n"
+              "2,Parcel late,@b,2026-05-01T10:00:00Z\n"
+              "3,Parcel late,@a,2026-05-01T10:00:00Z\n"
+              "4,Parcel late,@a,2026-05-02T10:00:00Z\n")
+    conv = load_conversations(f)
+    assert conv.posts["id"].tolist() == ["1", "2", "4"]
+    (reason,) = conv.rejects["reason"]
+    assert reason.startswith("duplicate post of row 1 (same author, text and timestamp)")
+    assert conv.rejects["content"][0] == "3,Parcel late,@a,2026-05-01T10:00:00Z\n"
+
+
+def test_duplicates_across_files_name_the_file(tmp_path):
+    a = write(tmp_path / "a.csv", "id,text\nx1,hello\n")
+    b = write(tmp_path / "b.csv", "id,text\nx1,hello again\n")
+    conv = load_conversations([a, b])
+    assert conv.rejects["reason"][0].startswith("duplicate id (first seen in a.csv row 1)")
+
+
+def test_malformed_csv_rows_keep_their_lines(tmp_path):
+    f = write(tmp_path / "p.csv", 'id,text\n1,"fine, quoted"\n2,"stray"quote\n3,ok\n'
+              '4,"never closed\n5,swallowed\n')
+    conv = load_conversations(f)
+    assert conv.posts["text"].tolist() == ["fine, quoted", "ok"]
+    r = conv.rejects.set_index("row")
+    assert r.loc[2, "reason"].startswith("malformed CSV at line 3 (',' expected after '\"')")
+    assert r.loc[2, "content"] == '2,"stray"quote\n'
+    assert r.loc[4, "reason"].startswith("malformed CSV at line 5-6: a quote opened here is "
+                                         "never closed")
+    assert r.loc[4, "content"] == '4,"never closed\n5,swallowed\n'
+    assert conv.n_read == 4 == len(conv.posts) + len(conv.rejects)
+
+
+def test_blank_lines_are_not_rows_but_empty_rows_are(tmp_path):
+    f = write(tmp_path / "p.csv", "id,text\n\n1,a\n\n , \n2,b\n\n")
+    conv = load_conversations(f)
+    assert conv.posts["row"].tolist() == [1, 3]
+    assert conv.rejects["reason"].tolist() == ["empty row (line 5)"]
+
+
+def test_whitespace_text_is_rejected(tmp_path):
+    f = write(tmp_path / "p.jsonl", '{"text": "  \\t "}\n{"text": null}\n{"body": "x"}\n'
+              '{"text": "real"}\n')
+    conv = load_conversations(f)
+    assert conv.posts["text"].tolist() == ["real"]
+    reasons = conv.rejects["reason"].tolist()
+    assert reasons[0].startswith("empty text") and reasons[1].startswith("empty text")
+    assert reasons[2] == "no 'text' field; give each record its text (fields: body)"
+
+
+def test_jsonl_without_text_field_or_mapped_field(tmp_path):
+    f = write(tmp_path / "p.jsonl", '{"body": "a", "user": "u"}\n')
+    with pytest.raises(InputError, match=r"field 'text' not found in any record of p.jsonl; "
+                       r"fields are: body, user; map one with --columns text=body"):
+        load_conversations(f)
+    with pytest.raises(InputError, match=r"mapped field\(s\) 'usr' not found in any record"):
+        load_conversations(f, columns="text=body,author=usr")
+
+
+def test_one_usable_row_loads_with_a_note(tmp_path):
+    f = write(tmp_path / "p.csv", "text\nonly one\n\n")
+    conv = load_conversations(f)
+    assert len(conv.posts) == 1 and conv.n_read == 1
+    assert "only 1 usable post" in conv.notes[-1]
+
+
+def test_empty_and_header_only_files_stop_cleanly(tmp_path):
+    with pytest.raises(InputError, match="p.csv is empty; give a CSV file with a header row"):
+        load_conversations(write(tmp_path / "p.csv", "\n \n"))
+    with pytest.raises(InputError, match=r"no usable rows in h.csv; each row needs"):
+        load_conversations(write(tmp_path / "h.csv", "text\n"))
+    with pytest.raises(InputError, match="is a folder"):
+        load_conversations(tmp_path)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "cp1252"])
+def test_more_encodings(tmp_path, encoding):
+    f = write(tmp_path / "p.csv", "text,author\n“smart” café,zoë\n", encoding)
+    conv = load_conversations(f)
+    assert conv.posts["text"].tolist() == ["“smart” café"]
+    assert conv.posts["author"].tolist() == ["zoë"]
+
+
+def test_mixed_encoding_lines_fall_back_per_line(tmp_path):
+    f = tmp_path / "p.csv"
+    f.write_bytes("text\nnaïve utf8\n".encode() + "naïve latin\n".encode("latin-1"))
+    conv = load_conversations(f)
+    assert conv.posts["text"].tolist() == ["naïve utf8", "naïve latin"]
+    assert any("1 line(s) were not UTF-8" in n and "line 3" in n for n in conv.notes)
+
+
+def test_semicolon_and_tab_delimiters(tmp_path):
+    a = write(tmp_path / "a.csv", "id;text\n1;hello, world\n")
+    b = write(tmp_path / "b.tsv", "id\ttext\n1\thello; world\n")
+    assert load_conversations(a).posts["text"].tolist() == ["hello, world"]
+    assert load_conversations(b).posts["text"].tolist() == ["hello; world"]
+
+
+def test_long_texts_are_cut_with_a_note(tmp_path):
+    f = write(tmp_path / "p.csv", "text\n" + "x" * 30_000 + "\n")
+    conv = load_conversations(f)
+    assert len(conv.posts["text"][0]) == 20_000
+    assert any("1 text(s) longer than 20,000 characters were cut" in n for n in conv.notes)
+
+
+def test_csv_and_jsonl_are_streamed_not_read_whole(tmp_path, monkeypatch):
+    import pathlib
+
+    csv_file = write(tmp_path / "p.csv", "text\na\nb\n")
+    jsonl_file = write(tmp_path / "p.jsonl", '{"text": "a"}\n{"text": "b"}\n')
+
+    def refuse(self, *args, **kwargs):
+        raise AssertionError(f"{self.name} was read whole")
+
+    monkeypatch.setattr(pathlib.Path, "read_bytes", refuse)
+    monkeypatch.setattr(pathlib.Path, "read_text", refuse)
+    assert len(load_conversations(csv_file).posts) == 2
+    assert len(load_conversations(jsonl_file).posts) == 2
+
+
+def test_memory_follows_the_table_not_the_file(tmp_path):
+    import tracemalloc
+
+    f = tmp_path / "wide.csv"
+    filler = "z" * 5_000
+    with open(f, "w") as fh:
+        fh.write("id,text,extra\n")
+        for i in range(3_000):
+            fh.write(f"{i},post {i},{filler}\n")
+    size = f.stat().st_size
+    tracemalloc.start()
+    try:
+        conv = load_conversations(f)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(conv.posts) == 3_000
+    assert size > 15_000_000 and peak < size / 5
+
+
+def test_epoch_milliseconds_and_twitter_dates(tmp_path):
+    f = write(tmp_path / "p.csv",
+              "text,timestamp\na,1714820000000\nb,Wed Oct 10 20:19:24 +0000 2018\n")
+    ts = load_conversations(f).posts["timestamp"].tolist()
+    assert ts == [pd.Timestamp("2024-05-04T10:53:20Z"), pd.Timestamp("2018-10-10T20:19:24Z")]
+
+
+def test_bare_carriage_return_line_endings_are_a_clear_error(tmp_path):
+    f = write(tmp_path / "mac.csv", "text\ra\rb\r")
+    with pytest.raises(InputError, match="mac.csv ends its lines with a bare carriage return"):
+        load_conversations(f)
+
+
+def test_timestamps_out_of_range_are_kept_as_missing(tmp_path):
+    f = write(tmp_path / "p.jsonl", '{"text": "a", "timestamp": 10000000000}\n'
+              '{"text": "b", "timestamp": "9999-01-01"}\n{"text": "c", "timestamp": 1e30}\n')
+    conv = load_conversations(f)
+    assert conv.posts["timestamp"].isna().all()
+    assert conv.notes[0].startswith("3 timestamp(s) could not be parsed")

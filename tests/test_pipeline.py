@@ -64,12 +64,13 @@ def test_feeds_staffed_across_departments(sample_plan):
 
 
 def test_same_seed_same_bytes(finder, sample_plan, tmp_path):
-    again = nichefinder.plan(SAMPLE / "conversations.csv", staff=SAMPLE / "staff.csv",
-                             random_state=0)
+    again = nichefinder.plan(
+        SAMPLE / "conversations.csv", staff=SAMPLE / "staff.csv", random_state=0
+    )
     assert plan_to_json(again) == plan_to_json(sample_plan)
     a = write_plan(sample_plan, tmp_path / "a")
     b = write_plan(again, tmp_path / "b")
-    for role in ("plan", "assignments"):
+    for role in ("plan", "assignments", "points", "html", "report"):
         assert a[role].read_bytes() == b[role].read_bytes()
 
 
@@ -84,6 +85,9 @@ def test_replan_without_reembedding(finder):
 def test_precomputed_embeddings_give_the_same_plan(finder, sample_plan, tmp_path):
     path = tmp_path / "e.npy"
     np.save(path, finder.embeddings_)
-    again = nichefinder.plan(SAMPLE / "conversations.csv", staff=SAMPLE / "staff.csv",
-                             embeddings=path, random_state=0)
-    assert json.loads(plan_to_json(again))["groups"] == json.loads(plan_to_json(sample_plan))["groups"]
+    again = nichefinder.plan(
+        SAMPLE / "conversations.csv", staff=SAMPLE / "staff.csv", embeddings=path, random_state=0
+    )
+    assert (
+        json.loads(plan_to_json(again))["groups"] == json.loads(plan_to_json(sample_plan))["groups"]
+    )

@@ -16,6 +16,7 @@ import click
 
 from . import __version__
 from .exceptions import NicheFinderError
+from .readers import FORMATS
 
 log = logging.getLogger("nichefinder")
 
@@ -40,8 +41,11 @@ def _friendly(func):
 
 
 def _setup_logging(verbose: int, quiet: bool) -> None:
-    level = logging.ERROR if quiet else (logging.INFO if verbose == 1 else
-                                         logging.DEBUG if verbose > 1 else logging.WARNING)
+    level = (
+        logging.ERROR
+        if quiet
+        else (logging.INFO if verbose == 1 else logging.DEBUG if verbose > 1 else logging.WARNING)
+    )
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger("nichefinder")
@@ -68,7 +72,9 @@ def _echo_summary(plan, written, out) -> None:
         f"{s.rows_grouped} grouped, {s.rows_noise} noise, {s.rows_rejected} rejected."
     )
     for f in plan.feeds:
-        staff = ", ".join(f"{r.name} ({r.department}, {r.role})" for r in f.staff if r.role != "mentor")
+        staff = ", ".join(
+            f"{r.name} ({r.department}, {r.role})" for r in f.staff if r.role != "mentor"
+        )
         click.echo(
             f"  feed {f.id}: {f.name} [{', '.join(f.platforms) or '-'}] "
             f"{f.posts_per_week:.0f} posts/week, {f.hours_per_week:g} h/week"
@@ -81,28 +87,83 @@ def _echo_summary(plan, written, out) -> None:
 
 @cli.command("plan")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--staff", type=click.Path(dir_okay=False, path_type=Path),
-              help="Staff roster, CSV or YAML (name, department, expertise, ...).")
-@click.option("--out", "out", default="nichefinder-plan", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path), help="Folder for the plan files.")
-@click.option("--columns", default=None, metavar="KNOWN=YOURS,...",
-              help="Map your column names, e.g. text=body,author=user,timestamp=created_at.")
-@click.option("--model", default=None, metavar="NAME_OR_PATH",
-              help="sentence-transformers model; default: packaged all-MiniLM-L6-v2 (offline).")
-@click.option("--embeddings", type=click.Path(dir_okay=False, path_type=Path),
-              help="Precomputed embeddings (.npy, one row per input row); skips the model.")
-@click.option("--config", "config", type=click.Path(dir_okay=False, path_type=Path),
-              help="Thresholds file (nichefinder.toml or YAML).")
-@click.option("--min-cluster-size", type=click.IntRange(2), default=None,
-              help="Smallest group to form; chosen from the corpus size when left out.")
+@click.option(
+    "--staff",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Staff roster, CSV or YAML (name, department, expertise, ...).",
+)
+@click.option(
+    "--out",
+    "out",
+    default="nichefinder-plan",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the plan files.",
+)
+@click.option(
+    "--columns",
+    default=None,
+    metavar="KNOWN=YOURS,...",
+    help="Map your column names, e.g. text=body,author=user,timestamp=created_at.",
+)
+@click.option(
+    "--format",
+    "input_format",
+    default=None,
+    type=click.Choice(FORMATS, case_sensitive=False),
+    help="Read every input as this format instead of detecting it from the content.",
+)
+@click.option(
+    "--model",
+    default=None,
+    metavar="NAME_OR_PATH",
+    help="sentence-transformers model; default: packaged all-MiniLM-L6-v2 (offline).",
+)
+@click.option(
+    "--embeddings",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Precomputed embeddings (.npy, one row per input row); skips the model.",
+)
+@click.option(
+    "--config",
+    "config",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Thresholds file (nichefinder.toml or YAML).",
+)
+@click.option(
+    "--min-cluster-size",
+    type=click.IntRange(2),
+    default=None,
+    help="Smallest group to form; chosen from the corpus size when left out.",
+)
 @click.option("--no-cache", is_flag=True, help="Do not read or write the embedding cache.")
-@click.option("--random-state", type=int, default=0, show_default=True,
-              help="Seed; same input and seed give byte-identical plan files.")
+@click.option(
+    "--random-state",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Seed; same input and seed give byte-identical plan files.",
+)
 @click.pass_obj
 @_friendly
-def plan_command(obj, inputs, staff, out, columns, model, embeddings, config, min_cluster_size,
-                 no_cache, random_state):
-    """Find the interest groups in INPUT files (CSV, JSONL, Parquet) and plan feeds.
+def plan_command(
+    obj,
+    inputs,
+    staff,
+    out,
+    columns,
+    input_format,
+    model,
+    embeddings,
+    config,
+    min_cluster_size,
+    no_cache,
+    random_state,
+):
+    """Find the interest groups in INPUT files and plan feeds.
+
+    INPUT files are CSV, JSON Lines, Parquet, or exports from X/Twitter (tweets.js), Reddit,
+    YouTube, Facebook or Mastodon; the format is detected from the content (see --format).
 
     Writes plan.json, assignments.csv, report.md (and rejects.csv when rows were
     rejected) to --out.
@@ -121,6 +182,7 @@ def plan_command(obj, inputs, staff, out, columns, model, embeddings, config, mi
         random_state=random_state,
         cache=not no_cache,
         show_progress=obj["progress"],
+        format=input_format.lower() if input_format else None,
     )
     written = write_plan(result, out)
     _echo_summary(result, written, out)
@@ -129,15 +191,19 @@ def plan_command(obj, inputs, staff, out, columns, model, embeddings, config, mi
 @cli.command("staff")
 @click.argument("plan_path", metavar="PLAN", type=click.Path(exists=True, path_type=Path))
 @click.argument("staff", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--out", default=None, type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for the re-staffed plan; default: the plan's own folder.")
+@click.option(
+    "--out",
+    default=None,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the re-staffed plan; default: the plan's own folder.",
+)
 @click.option("--random-state", type=int, default=0, show_default=True)
 @click.pass_obj
 @_friendly
 def staff_command(obj, plan_path, staff, out, random_state):
     """Re-staff an existing PLAN (its folder or plan.json) from a new STAFF roster."""
-    from .report import read_plan, write_plan
     from .pipeline import restaff_plan
+    from .report import read_plan, write_plan
 
     saved = read_plan(plan_path)
     folder = plan_path if plan_path.is_dir() else plan_path.parent
@@ -150,13 +216,15 @@ def staff_command(obj, plan_path, staff, out, random_state):
 @click.argument("plan_dir", type=click.Path(exists=True, path_type=Path))
 @_friendly
 def report_command(plan_dir):
-    """Re-render report.md from a saved plan folder."""
+    """Re-render report.md and report.html from a saved plan folder."""
+    from .proposal import render_html
     from .report import atomic_write, read_plan, render_markdown
 
     saved = read_plan(plan_dir)
     folder = plan_dir if plan_dir.is_dir() else plan_dir.parent
     atomic_write(folder / "report.md", render_markdown(saved))
-    click.echo(f"Wrote report.md to {folder}")
+    atomic_write(folder / "report.html", render_html(saved))
+    click.echo(f"Wrote report.md and report.html to {folder}")
 
 
 def main() -> None:  # pragma: no cover - console entry

@@ -21,11 +21,49 @@ from .results import NOISE
 __all__ = ["GroupDescription", "describe_groups", "class_tfidf"]
 
 _CLEAN = re.compile(r"https?://\S+|www\.\S+|[@#]\w+|&\w+;")
+_CONTRACTION = re.compile(
+    r"\b[a-z]+n[\'’]t\b|\b[a-z]+[\'’](?:m|re|ve|ll|d)\b|\b(?:it|that|what|who|there|he|she|let|here|where)[\'’]s\b"
+)
+_POSSESSIVE = re.compile(r"[\'’]s\b")
+MIN_PHRASE_SHARE = 0.05
+"""A two-word keyword must appear in at least this share of its group's posts."""
 _STOP = sorted(
     ENGLISH_STOP_WORDS
-    | {"im", "ive", "dont", "cant", "didnt", "doesnt", "just", "got", "get", "really", "thanks",
-       "thank", "hi", "hey", "pls", "please", "lol", "amp", "yes", "ok", "okay", "like", "know",
-       "want", "need", "does", "did", "anyone", "guys", "today", "yesterday", "link", "https"}
+    | {
+        "im",
+        "ive",
+        "dont",
+        "cant",
+        "didnt",
+        "doesnt",
+        "just",
+        "got",
+        "get",
+        "really",
+        "thanks",
+        "thank",
+        "hi",
+        "hey",
+        "pls",
+        "please",
+        "lol",
+        "amp",
+        "yes",
+        "ok",
+        "okay",
+        "like",
+        "know",
+        "want",
+        "need",
+        "does",
+        "did",
+        "anyone",
+        "guys",
+        "today",
+        "yesterday",
+        "link",
+        "https",
+    }
 )
 
 
@@ -37,7 +75,7 @@ class GroupDescription:
     ----------
     id : int
     label : str
-        A short name built from the top keywords ("refund / charged twice").
+        A short name built from the two top keywords ("Refund & charged twice").
     keywords : tuple of str
         Most distinctive first.
     representative_posts : tuple of str
@@ -51,6 +89,12 @@ class GroupDescription:
     keywords: tuple[str, ...]
     representative_posts: tuple[str, ...]
     representative_ids: tuple[str, ...]
+
+
+def _clean(text) -> str:
+    text = _CLEAN.sub(" ", str(text)).lower()
+    text = _CONTRACTION.sub(" ", text)
+    return _POSSESSIVE.sub("", text)
 
 
 def class_tfidf(texts: Sequence[str], labels: np.ndarray) -> tuple[np.ndarray, sp.csr_matrix, list]:
@@ -68,7 +112,7 @@ def class_tfidf(texts: Sequence[str], labels: np.ndarray) -> tuple[np.ndarray, s
     groups = np.unique(labels[labels != NOISE])
     if len(groups) == 0:
         return groups, sp.csr_matrix((0, 0)), []
-    docs = [_CLEAN.sub(" ", str(t)).lower() for t in texts]
+    docs = [_clean(t) for t in texts]
     min_df = 2 if len(docs) >= 50 else 1
     vectorizer = CountVectorizer(
         stop_words=_STOP, ngram_range=(1, 2), min_df=min_df, token_pattern=r"(?u)\b[a-z][a-z']+\b"
@@ -78,7 +122,7 @@ def class_tfidf(texts: Sequence[str], labels: np.ndarray) -> tuple[np.ndarray, s
     except ValueError:  # nothing but stop words
         return groups, sp.csr_matrix((len(groups), 0)), []
     index = {g: i for i, g in enumerate(groups)}
-    rows = np.array([index.get(l, -1) for l in labels])
+    rows = np.array([index.get(g, -1) for g in labels])
     keep = rows >= 0
     membership = sp.csr_matrix(
         (np.ones(keep.sum()), (rows[keep], np.flatnonzero(keep))), shape=(len(groups), len(docs))
@@ -91,7 +135,16 @@ def class_tfidf(texts: Sequence[str], labels: np.ndarray) -> tuple[np.ndarray, s
     mean_words = sums.mean()
     idf = np.log1p(mean_words / np.where(freq == 0, 1, freq))
     weights = sp.csr_matrix(tf @ sp.diags(idf))
-    return groups, weights, list(vectorizer.get_feature_names_out())
+    # a phrase must be a real phrase of the group, not a rare accident of word order
+    presence = membership @ (counts > 0).astype(np.float64)
+    share = sp.diags(1 / np.maximum(np.asarray(membership.sum(axis=1)).ravel(), 1)) @ presence
+    terms = list(vectorizer.get_feature_names_out())
+    unigram = sp.diags(np.array([" " not in t for t in terms], dtype=np.float64))
+    kept = sp.csr_matrix(weights.multiply(share >= MIN_PHRASE_SHARE))
+    # unigram columns keep their weight; phrase columns only where the phrase is common enough
+    weights = sp.csr_matrix(kept + weights @ unigram - kept @ unigram)
+    weights.eliminate_zeros()
+    return groups, weights, terms
 
 
 def _top_keywords(row: np.ndarray, terms: list, n: int) -> tuple[str, ...]:
@@ -108,6 +161,12 @@ def _top_keywords(row: np.ndarray, terms: list, n: int) -> tuple[str, ...]:
         chosen = [c for c in chosen if not (" " in term and set(c.split()) <= words)]
         chosen.append(term)
     return tuple(chosen[:n])
+
+
+def _label(keywords: tuple[str, ...]) -> str:
+    """A short readable name: the two most distinctive keywords, e.g. 'Refund & charged twice'."""
+    words = list(keywords[:2])
+    return " & ".join(words)[:1].upper() + " & ".join(words)[1:]
 
 
 def describe_groups(
@@ -166,7 +225,7 @@ def describe_groups(
             example_ids.append(ids[i])
             if len(examples) >= n_examples:
                 break
-        label = " / ".join(keywords[:3]) if keywords else f"group {int(group)}"
+        label = _label(keywords) if keywords else f"group {int(group)}"
         out.append(
             GroupDescription(
                 id=int(group),

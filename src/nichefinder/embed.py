@@ -10,11 +10,11 @@ soon as it is computed, so an interrupted run resumes without re-embedding what 
 from __future__ import annotations
 
 import hashlib
+import html
 import logging
 import os
 import re
 import sqlite3
-import html
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -42,22 +42,30 @@ DEFAULT_MODEL = "all-MiniLM-L6-v2"
 _DEFAULT_ALIASES = {DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}", "default"}
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _SPACE = re.compile(r"\s+")
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+_MENTION = re.compile(r"(?<![\w.@/])@\w+(?:@[\w-]+(?:\.[\w-]+)+)?")
 MAX_EMBED_CHARS = 2_000
 
 
 def normalize_text(text: str) -> str:
     """Prepare a post for embedding; the original text is kept elsewhere for reports.
 
-    HTML entities are decoded, links replaced by their domain-free placeholder ``link``,
-    whitespace collapsed and very long texts cut (the model reads 256 word pieces at most).
+    HTML tags are dropped and entities decoded, links replaced by the placeholder ``link``,
+    @mentions (``@ann``, ``@ann@mastodon.social``) by ``@user`` so that who is addressed does
+    not pull posts together, emoji kept, whitespace collapsed and very long texts cut (the
+    model reads 256 word pieces at most).
 
     Examples
     --------
     >>> normalize_text("Order  late &amp; no reply https://t.co/x1")
     'Order late & no reply link'
+    >>> normalize_text("<p>@beanco my grinder 😀<br>is loud</p>")
+    '@user my grinder 😀 is loud'
     """
+    text = _TAG.sub(" ", text)
     text = html.unescape(text)
     text = _URL.sub("link", text)
+    text = _MENTION.sub("@user", text)
     text = _SPACE.sub(" ", text).strip()
     return text[:MAX_EMBED_CHARS]
 
@@ -187,7 +195,10 @@ class EmbeddingCache:
         with self._db:
             self._db.executemany(
                 "INSERT OR REPLACE INTO vectors VALUES (?, ?, ?, ?)",
-                [(model, k, v.shape[0], v.astype(np.float32).tobytes()) for k, v in zip(keys, vectors)],
+                [
+                    (model, k, v.shape[0], v.astype(np.float32).tobytes())
+                    for k, v in zip(keys, vectors, strict=False)
+                ],
             )
 
     def close(self) -> None:
@@ -241,8 +252,10 @@ def embed_texts(
     unique = list(dict.fromkeys(clean))
     store = None
     if cache is not False:
-        store = cache if isinstance(cache, EmbeddingCache) else EmbeddingCache(
-            None if cache is True else cache
+        store = (
+            cache
+            if isinstance(cache, EmbeddingCache)
+            else EmbeddingCache(None if cache is True else cache)
         )
     keys = [EmbeddingCache.key(t) for t in unique]
     found = store.get(embedder.name, keys) if store is not None else {}
@@ -250,7 +263,12 @@ def embed_texts(
     if store is not None:
         store.hits += len(unique) - len(todo)
         store.misses += len(todo)
-    log.info("embedding %d texts (%d unique, %d cached)", len(clean), len(unique), len(unique) - len(todo))
+    log.info(
+        "embedding %d texts (%d unique, %d cached)",
+        len(clean),
+        len(unique),
+        len(unique) - len(todo),
+    )
     progress = _progress(len(todo), show_progress)
     for start in range(0, len(todo), batch_size):
         batch = todo[start : start + batch_size]
@@ -259,7 +277,7 @@ def embed_texts(
             raise EmbeddingError(f"model {embedder.name!r} returned unusable vectors")
         if store is not None:
             store.put(embedder.name, [keys[i] for i in batch], vectors)
-        for i, v in zip(batch, vectors):
+        for i, v in zip(batch, vectors, strict=False):
             found[keys[i]] = v
         progress(len(batch))
     if store is not None and not isinstance(cache, EmbeddingCache):
@@ -313,7 +331,9 @@ def load_embeddings(path: str | Path, n_rows: int, positions=None, n_read=None) 
     try:
         array = np.load(path, allow_pickle=False)
     except (OSError, ValueError) as exc:
-        raise InputError(f"cannot read embeddings {path.name} as a .npy array ({exc})", path=str(path))
+        raise InputError(
+            f"cannot read embeddings {path.name} as a .npy array ({exc})", path=str(path)
+        ) from None
     if array.ndim != 2:
         raise InputError(
             f"embeddings {path.name} has shape {array.shape}; expected (rows, dimensions)",

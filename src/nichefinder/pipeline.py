@@ -26,9 +26,10 @@ from .embed import DEFAULT_MODEL, embed_texts, get_embedder, load_embeddings
 from .exceptions import InputError
 from .ingest import Conversations, load_conversations
 from .intents import intent_shares
+from .layout import project_2d
 from .results import NOISE, Plan, Summary
 from .score import score_groups
-from .staffing import assign_staff, load_staff
+from .staffing import STAFFING_NOTE, assign_staff, load_staff
 
 __all__ = ["NicheFinder", "plan"]
 
@@ -38,13 +39,13 @@ MAX_TEXTS_PER_FEED = 400
 """Posts per feed handed to intent detection and staffing (a seeded sample beyond this)."""
 
 
-def _as_conversations(data, columns) -> Conversations:
+def _as_conversations(data, columns, format=None) -> Conversations:
     if isinstance(data, Conversations):
         return data
     if isinstance(data, pd.DataFrame):
         return _frame_to_conversations(data, columns)
     if isinstance(data, (str, Path)) or isinstance(data, Iterable):
-        return load_conversations(data, columns=columns)
+        return load_conversations(data, columns=columns, format=format)
     raise InputError(
         f"cannot read conversations from a {type(data).__name__}; give file paths, a pandas "
         "DataFrame or a Conversations object"
@@ -52,7 +53,7 @@ def _as_conversations(data, columns) -> Conversations:
 
 
 def _frame_to_conversations(frame: pd.DataFrame, columns) -> Conversations:
-    """Validate an in-memory DataFrame through the same rules as files (via a Parquet round trip)."""
+    """Validate an in-memory DataFrame by the same rules as files (a Parquet round trip)."""
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -126,9 +127,11 @@ class NicheFinder:
         return override or base
 
     def _embed(self, texts):
-        return embed_texts(texts, self._embedder, cache=self.cache, show_progress=self.show_progress)
+        return embed_texts(
+            texts, self._embedder, cache=self.cache, show_progress=self.show_progress
+        )
 
-    def fit(self, conversations, embeddings=None, *, columns=None) -> NicheFinder:
+    def fit(self, conversations, embeddings=None, *, columns=None, format=None) -> NicheFinder:
         """Read, embed, cluster, describe and score.
 
         Parameters
@@ -138,6 +141,8 @@ class NicheFinder:
             Precomputed vectors, one per input row (or per accepted post); skips embedding.
         columns : str or mapping, optional
             Column mapping, as for :func:`nichefinder.ingest.load_conversations`.
+        format : str, optional
+            Input format, overriding detection (``"csv"``, ``"twitter"``, ``"reddit"``, ...).
 
         Returns
         -------
@@ -146,7 +151,7 @@ class NicheFinder:
         rng = check_random_state(self.random_state)
         self._rng_seed = int(rng.randint(0, 2**31 - 1))
         self._embedder = get_embedder(self.model, show_progress=self.show_progress)
-        conv = _as_conversations(conversations, columns)
+        conv = _as_conversations(conversations, columns, format)
         posts = conv.posts
         if embeddings is None:
             vectors = self._embed(posts["text"].tolist())
@@ -176,6 +181,7 @@ class NicheFinder:
         self.descriptions_ = describe_groups(
             posts["text"].tolist(), labels, vectors, ids=posts["id"].tolist()
         )
+        self.points_ = project_2d(vectors, labels, random_state=self._rng_seed)
         self.scores_ = score_groups(
             posts, labels, vectors, thresholds=self._thresholds(), random_state=self._rng_seed
         )
@@ -272,7 +278,19 @@ class NicheFinder:
             "thresholds": asdict(th),
             "data_notes": list(conv.notes) + _missing_notes(conv),
         }
+        points = pd.DataFrame(
+            {
+                "id": posts["id"].to_numpy(),
+                "x": self.points_[:, 0].round(4),
+                "y": self.points_[:, 1].round(4),
+                "group": assignments["group"].to_numpy(),
+                "feed": assignments["feed"].array,
+                "timestamp": posts["timestamp"].to_numpy(),
+                "platform": posts["platform"].array,
+            }
+        )
         return Plan(
+            points=points,
             summary=summary,
             groups=tuple(rec.groups),
             feeds=feeds,
@@ -292,7 +310,9 @@ def _missing_notes(conv: Conversations) -> list[str]:
     return notes
 
 
-def _feed_texts(texts: pd.Series, feed_of_row: np.ndarray, feeds, seed: int) -> dict[int, list[str]]:
+def _feed_texts(
+    texts: pd.Series, feed_of_row: np.ndarray, feeds, seed: int
+) -> dict[int, list[str]]:
     rng = np.random.default_rng(seed)
     out = {}
     values = texts.to_numpy()
@@ -309,6 +329,7 @@ def plan(
     *,
     staff=None,
     columns=None,
+    format=None,
     model=None,
     embeddings=None,
     thresholds=None,
@@ -327,6 +348,8 @@ def plan(
         Staff roster to staff the feeds from.
     columns : str or mapping, optional
         Column mapping such as ``"text=body,author=user"``.
+    format : str, optional
+        Input format, overriding detection by content.
     model : str or path, optional
         Embedding model; the packaged all-MiniLM-L6-v2 by default.
     embeddings : ndarray or path, optional
@@ -357,5 +380,66 @@ def plan(
         cache=cache,
         show_progress=show_progress,
     )
-    finder.fit(conversations, embeddings, columns=columns)
+    finder.fit(conversations, embeddings, columns=columns, format=format)
     return finder.plan(staff)
+
+
+def restaff_plan(saved: Plan, staff, *, model=None, random_state=None, cache=True) -> Plan:
+    """Staff a saved plan again from a new roster, leaving its groups and feeds as they are.
+
+    Staff change more often than audiences: this re-runs only the staffing stage. Each feed keeps
+    the intents measured when it was planned; its representative posts and keywords stand in for
+    its conversations when matching people's expertise.
+
+    Parameters
+    ----------
+    saved : Plan
+        A plan, e.g. from :func:`nichefinder.report.read_plan`.
+    staff : path or DataFrame
+        The new roster.
+    model : str or path, optional
+        Embedding model for expertise matching; the plan's own model by default.
+    random_state : int or None
+    cache : bool or path, default=True
+
+    Returns
+    -------
+    Plan
+        The same plan with new staff, codes of conduct and staffing notes.
+
+    Examples
+    --------
+    >>> from nichefinder.report import read_plan
+    >>> new = restaff_plan(read_plan("nichefinder-plan"), "staff.csv")  # doctest: +SKIP
+    """
+    roster = staff if isinstance(staff, pd.DataFrame) else load_staff(staff)
+    embedder = get_embedder(model if model is not None else _saved_model(saved))
+    posts_of = {g.id: g.representative_posts for g in saved.groups}
+    bare = [
+        replace(
+            f,
+            staff=(),
+            code_of_conduct=(),
+            notes=tuple(n for n in f.notes if not n.startswith(STAFFING_NOTE)),
+        )
+        for f in saved.feeds
+    ]
+    texts = {f.id: [p for g in f.groups for p in posts_of.get(g, ())] for f in bare}
+    staffing = assign_staff(
+        bare,
+        roster,
+        texts,
+        embedder=lambda t: embed_texts(t, embedder, cache=cache),
+        random_state=random_state,
+    )
+    return replace(
+        saved,
+        feeds=tuple(staffing.feeds),
+        staffing_notes=tuple(staffing.notes),
+        summary=replace(saved.summary, feeds=len(staffing.feeds)),
+    )
+
+
+def _saved_model(saved: Plan):
+    name = saved.parameters.get("model")
+    return None if name in (None, DEFAULT_MODEL) else name

@@ -1,8 +1,10 @@
 """Report: renderers are plain functions of a :class:`~nichefinder.results.Plan`.
 
-``write_plan`` writes ``plan.json``, ``assignments.csv``, ``report.md`` and, when rows were
-rejected, ``rejects.csv``. Every file is written to a temporary name and renamed into place, so an
-interrupted run never leaves a half-written plan. ``read_plan`` loads a saved plan back.
+``write_plan`` writes ``plan.json``, ``assignments.csv``, ``report.md``, ``report.html`` (the
+self-contained proposal of :mod:`nichefinder.proposal`), ``points.csv`` when the plan carries map
+coordinates, and ``rejects.csv`` when rows were rejected. Every file is written to a temporary
+name and renamed into place, so an interrupted run never leaves a half-written plan.
+``read_plan`` loads a saved plan back.
 """
 
 from __future__ import annotations
@@ -15,9 +17,20 @@ from pathlib import Path
 import pandas as pd
 
 from .exceptions import InputError
+from .proposal import render_html
 from .results import SCHEMA_VERSION, Feed, Group, Plan, Score, StaffRole, Summary
 
-__all__ = ["plan_to_json", "render_markdown", "write_plan", "read_plan", "atomic_write"]
+__all__ = [
+    "plan_to_json",
+    "render_markdown",
+    "points_to_csv",
+    "write_plan",
+    "read_plan",
+    "atomic_write",
+]
+
+POINTS_COLUMNS = ("id", "x", "y", "timestamp", "platform")
+"""Columns of ``points.csv``; ``group`` and ``feed`` come from ``assignments.csv`` on reading."""
 
 
 def plan_to_json(plan: Plan) -> str:
@@ -32,6 +45,7 @@ def atomic_write(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; plan files are meant to be read and shared
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -69,7 +83,8 @@ def render_markdown(plan: Plan) -> str:
         "",
     ]
     if plan.feeds:
-        lines += ["## Feeds", "", "| # | feed | groups | platforms | posts/week | hours/week | lead |",
+        lines += ["## Feeds", "",
+                  "| # | feed | groups | platforms | posts/week | hours/week | lead |",
                   "|---|---|---|---|---|---|---|"]
         for f in plan.feeds:
             lead = next((r for r in f.staff if r.role == "lead"), None)
@@ -133,6 +148,41 @@ def render_markdown(plan: Plan) -> str:
     return "\n".join(lines)
 
 
+def points_to_csv(points: pd.DataFrame) -> str:
+    """``points.csv`` text: ``id,x,y,timestamp,platform``; coordinates to 4 decimals, UTC times."""
+    frame = pd.DataFrame({"id": points["id"].astype("string")})
+    for axis in ("x", "y"):
+        frame[axis] = points[axis].astype(float).round(4)
+    ts = points["timestamp"] if "timestamp" in points else pd.Series(pd.NaT, index=points.index)
+    ts = pd.to_datetime(ts, utc=True, errors="coerce")
+    frame["timestamp"] = ts.dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+    frame["platform"] = points["platform"] if "platform" in points else pd.NA
+    return frame.to_csv(index=False, lineterminator="\n", float_format="%.4f")
+
+
+def _read_points(path: Path, assignments: pd.DataFrame) -> pd.DataFrame:
+    """Load ``points.csv`` and add ``group`` and ``feed`` from the assignments, by id."""
+    raw = pd.read_csv(path, dtype={"id": str, "platform": "string"}, keep_default_na=True)
+    points = pd.DataFrame(
+        {"id": raw["id"], "x": raw["x"].astype(float), "y": raw["y"].astype(float)}
+    )
+    same_rows = len(assignments) == len(raw) and (
+        assignments["id"].astype(str).to_numpy() == raw["id"].to_numpy()
+    ).all()
+    if same_rows:
+        points["group"] = assignments["group"].to_numpy()
+        points["feed"] = assignments["feed"].array
+    else:
+        first = assignments.drop_duplicates("id").set_index("id")
+        points["group"] = raw["id"].map(first["group"]).fillna(-1).astype("int64")
+        points["feed"] = raw["id"].map(first["feed"]).astype("Int64")
+    points["timestamp"] = pd.to_datetime(
+        raw["timestamp"], utc=True, errors="coerce", format="ISO8601"
+    )
+    points["platform"] = raw["platform"]
+    return points
+
+
 def write_plan(plan: Plan, out_dir: str | Path) -> dict[str, Path]:
     """Write the plan's files to ``out_dir`` (created if needed), each atomically.
 
@@ -146,9 +196,17 @@ def write_plan(plan: Plan, out_dir: str | Path) -> dict[str, Path]:
     written = {}
     files = {
         "plan": ("plan.json", plan_to_json(plan)),
-        "assignments": ("assignments.csv", plan.assignments.to_csv(index=False, lineterminator="\n")),
+        "assignments": (
+            "assignments.csv",
+            plan.assignments.to_csv(index=False, lineterminator="\n"),
+        ),
         "report": ("report.md", render_markdown(plan)),
+        "html": ("report.html", render_html(plan)),
     }
+    if plan.points is not None:
+        files["points"] = ("points.csv", points_to_csv(plan.points))
+    else:
+        (out / "points.csv").unlink(missing_ok=True)
     if len(plan.rejects):
         files["rejects"] = ("rejects.csv", plan.rejects.to_csv(index=False, lineterminator="\n"))
     else:
@@ -171,13 +229,17 @@ def read_plan(path: str | Path) -> Plan:
     try:
         data = json.loads(file.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise InputError(f"no plan at {str(file)!r}; run nichefinder plan first", path=str(file))
+        raise InputError(
+            f"no plan at {str(file)!r}; run nichefinder plan first", path=str(file)
+        ) from None
     except json.JSONDecodeError as exc:
-        raise InputError(f"{file.name} is not valid JSON (line {exc.lineno}: {exc.msg})", path=str(file))
+        raise InputError(
+            f"{file.name} is not valid JSON (line {exc.lineno}: {exc.msg})", path=str(file)
+        ) from exc
     if str(data.get("schema_version", "")).split(".")[0] != SCHEMA_VERSION.split(".")[0]:
         raise InputError(
-            f"{file.name} has schema_version {data.get('schema_version')!r}; this nichefinder reads "
-            f"{SCHEMA_VERSION}; re-run nichefinder plan",
+            f"{file.name} has schema_version {data.get('schema_version')!r}; this nichefinder "
+            f"reads {SCHEMA_VERSION}; re-run nichefinder plan",
             path=str(file),
         )
     groups = tuple(
@@ -201,7 +263,9 @@ def read_plan(path: str | Path) -> Plan:
                 "keywords": tuple(f["keywords"]),
                 "code_of_conduct": tuple(f["code_of_conduct"]),
                 "notes": tuple(f["notes"]),
-                "staff": tuple(StaffRole(**{**r, "reasons": tuple(r["reasons"])}) for r in f["staff"]),
+                "staff": tuple(
+                    StaffRole(**{**r, "reasons": tuple(r["reasons"])}) for r in f["staff"]
+                ),
             }
         )
         for f in data["feeds"]
@@ -218,6 +282,8 @@ def read_plan(path: str | Path) -> Plan:
         if rejects_path.exists()
         else pd.DataFrame(columns=["source", "row", "id", "reason", "content"])
     )
+    points_path = folder / "points.csv"
+    points = _read_points(points_path, assignments) if points_path.exists() else None
     return Plan(
         summary=Summary(**data["summary"]),
         groups=groups,
@@ -226,4 +292,5 @@ def read_plan(path: str | Path) -> Plan:
         rejects=rejects,
         staffing_notes=tuple(data.get("staffing_notes", ())),
         parameters=data.get("parameters", {}),
+        points=points,
     )

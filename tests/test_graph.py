@@ -1,0 +1,69 @@
+"""Graph: reply edges between authors and community vs broadcast groups."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from nichefinder.graph import describe_interaction, group_interaction, reply_graph
+
+
+def table(rows):
+    posts = pd.DataFrame(rows, columns=["id", "author", "reply_to"])
+    posts["author"] = posts["author"].astype("string")
+    posts["reply_to"] = posts["reply_to"].astype("string")
+    return posts
+
+
+def test_reply_graph_counts_author_edges():
+    posts = table([
+        ("1", "ann", None), ("2", "bob", "1"), ("3", "bob", "1"), ("4", "ann", "2"),
+        ("5", "ann", "4"),      # self-reply: no edge
+        ("6", "cy", "999"),     # parent not in the data: no edge
+        ("7", None, "1"),       # no author: no edge
+    ])
+    g = reply_graph(posts)
+    assert sorted(g.edges(data="weight")) == [("ann", "bob", 1), ("bob", "ann", 2)]
+    assert g.nodes["ann"]["n_posts"] == 3
+    assert set(g.nodes) == {"ann", "bob", "cy"}
+
+
+def test_group_interaction_community_vs_broadcast():
+    rows = []
+    # group 0: a conversation among five people
+    people = ["a", "b", "c", "d", "e"]
+    for i in range(20):
+        parent = str(i - 1) if i else None
+        rows.append((str(i), people[i % 5], parent))
+    # group 1: a brand broadcasting, one reply from outside the group
+    for i in range(20, 35):
+        rows.append((str(i), "brand", None))
+    rows.append(("35", "zed", "20"))
+    posts = table(rows)
+    labels = np.array([0] * 20 + [1] * 16)
+    info = group_interaction(posts, labels)
+    g0, g1 = info[0], info[1]
+    assert g0["kind"] == "community" and g0["is_community"] is True
+    assert g0["reply_share"] == 19 / 20
+    assert g0["within_group_reply_share"] == 1.0
+    assert g0["n_author_pairs"] == 5
+    assert g0["largest_component_share"] == 1.0
+    assert g1["kind"] == "broadcast"
+    assert g1["n_author_pairs"] == 1
+    assert g1["largest_component_share"] == 1.0
+    assert "people talk to each other: 95% of posts are replies" in describe_interaction(g0)
+    assert describe_interaction(g1).startswith("mostly broadcast: 6% of posts are replies")
+
+
+def test_group_interaction_without_replies_or_authors():
+    posts = table([(str(i), f"u{i}", None) for i in range(6)])
+    labels = np.array([0, 0, 0, -1, 1, 1])
+    info = group_interaction(posts, labels)
+    assert set(info) == {0, 1}
+    assert info[0]["kind"] == "unknown" and info[0]["is_community"] is None
+    assert describe_interaction(info[0]).startswith("no reply data")
+    posts["author"] = pd.Series(pd.NA, index=posts.index, dtype="string")
+    posts.loc[1, "reply_to"] = "0"
+    info = group_interaction(posts, labels)
+    assert info[0]["n_replies"] == 1 and info[0]["n_author_pairs"] is None
+    assert describe_interaction(info[0]).startswith("no authors")

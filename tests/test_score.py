@@ -1,0 +1,295 @@
+"""Score: the three tests on synthetic corpora (numpy embeddings, no model), and monotonicity."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from nichefinder.config import Thresholds
+from nichefinder.results import Score
+from nichefinder.score import TESTS, judge_group, measure_groups, metrics_of, score_groups
+
+D = 32
+START = pd.Timestamp("2026-01-01", tz="UTC")
+
+
+def topic(k: int, d: int = D) -> np.ndarray:
+    v = np.random.default_rng(1000 + k).standard_normal(d)
+    return v / np.linalg.norm(v)
+
+
+def build(groups, *, d=D, seed=0, noise=0, timestamps=True, authors=True, span_days=90):
+    """A posts table, labels and embeddings from group specs.
+
+    Each spec: ``n`` posts, ``authors`` (list, cycled), ``days`` (list, cycled) or spread over
+    ``span_days``, ``topic`` (index), ``dup`` (all posts copy the first one).
+    """
+    rng = np.random.default_rng(seed)
+    rows, labels, vecs = [], [], []
+    for g, spec in enumerate(groups):
+        n = spec["n"]
+        who = spec.get("authors", [f"g{g}u{i}" for i in range(n)])
+        days = spec.get("days", np.linspace(0, span_days - 1, n).round().astype(int))
+        t = topic(spec.get("topic", g), d)
+        for i in range(n):
+            if spec.get("dup"):
+                text = f"WIN a free phone now at spam {g}"
+                v = t
+            else:
+                text = f"topic {g} post {i} " + " ".join(rng.choice(list("abcdefghij"), 6))
+                v = t + rng.standard_normal(d) / np.sqrt(d) * 0.8
+            rows.append({
+                "text": text,
+                "author": who[i % len(who)],
+                "timestamp": START + pd.Timedelta(days=int(days[i % len(days)]), hours=i % 24),
+                "platform": spec.get("platform", "reddit"),
+                "reply_to": None,
+            })
+            labels.append(g)
+            vecs.append(v / np.linalg.norm(v))
+    for i in range(noise):
+        v = rng.standard_normal(d)
+        rows.append({"text": f"noise {i}", "author": f"n{i}",
+                     "timestamp": START + pd.Timedelta(days=i % span_days),
+                     "platform": "reddit", "reply_to": None})
+        labels.append(-1)
+        vecs.append(v / np.linalg.norm(v))
+    posts = pd.DataFrame(rows)
+    posts.insert(0, "id", [str(i) for i in range(len(posts))])
+    posts["author"] = posts["author"].astype("string")
+    posts["platform"] = posts["platform"].astype("string")
+    posts["reply_to"] = posts["reply_to"].astype("string")
+    posts["timestamp"] = pd.to_datetime(posts["timestamp"], utc=True)
+    if not authors:
+        posts["author"] = pd.Series(pd.NA, index=posts.index, dtype="string")
+    if not timestamps:
+        posts["timestamp"] = pd.Series(pd.NaT, index=posts.index, dtype="datetime64[ns, UTC]")
+    return posts, np.array(labels), np.vstack(vecs).astype(np.float32)
+
+
+GENUINE = {"n": 200, "authors": [f"fan{i}" for i in range(80)]}
+
+
+def test_genuine_group_passes_all_three():
+    posts, labels, emb = build([GENUINE, {"n": 150, "authors": [f"x{i}" for i in range(60)]}])
+    scores = score_groups(posts, labels, emb, random_state=0)
+    for test in TESTS:
+        assert scores[0][test].passed is True, scores[0][test].evidence
+        assert 0.5 <= scores[0][test].value <= 1
+    ev = " | ".join(scores[0]["substantial"].evidence)
+    assert "200 posts from 80 people over 13 weeks" in ev
+    assert "cohesion" in scores[0]["identifiable"].evidence[0]
+    assert "vs" in scores[0]["identifiable"].evidence[0]
+
+
+def test_duplicate_campaign_from_few_accounts_is_not_genuine():
+    spam = {"n": 120, "authors": ["bot1", "bot2", "bot3"], "dup": True}
+    posts, labels, emb = build([GENUINE, spam])
+    g = score_groups(posts, labels, emb, random_state=0)[1]["genuine"]
+    assert g.passed is False
+    assert g.metrics["n_failed"] >= 2
+    text = " ".join(g.evidence[: g.metrics["n_failed"]])
+    assert "100% of posts are (near-)duplicates" in text
+    assert "67% of posts come from 2 accounts" in text
+
+
+def test_small_niche_is_not_substantial():
+    niche = {"n": 15, "authors": [f"n{i}" for i in range(15)]}
+    posts, labels, emb = build([GENUINE, niche])
+    s = score_groups(posts, labels, emb, random_state=0)[1]["substantial"]
+    assert s.passed is False
+    assert s.evidence[0].startswith("too small: only 15 posts")
+    assert "needs 30" in s.evidence[0]
+
+
+def test_volume_bar_scales_with_corpus():
+    assert Thresholds().min_posts_for(100) == 30
+    assert Thresholds().min_posts_for(20_000) == 200
+
+
+def test_one_day_spike_fails_sustained_and_flags_single_use_accounts():
+    spike = {"n": 100, "authors": [f"s{i}" for i in range(90)], "days": [40]}
+    posts, labels, emb = build([GENUINE, spike])
+    sc = score_groups(posts, labels, emb, random_state=0)[1]
+    s = sc["substantial"]
+    assert s.passed is False
+    assert any("one-day spike: 100% of posts on one day; active on 1 day of 90" in e
+               for e in s.evidence)
+    g = sc["genuine"]
+    assert g.passed is False
+    assert any("seen that day only" in e for e in g.evidence[: g.metrics["n_failed"]])
+
+
+def test_missing_authors_leaves_genuine_undecided():
+    posts, labels, emb = build([GENUINE, {"n": 150}], authors=False)
+    sc = score_groups(posts, labels, emb, random_state=0)[0]
+    assert sc["genuine"].passed is None
+    assert any("no authors" in e for e in sc["genuine"].evidence)
+    assert sc["substantial"].passed is True
+    assert any("no authors" in e for e in sc["substantial"].evidence)
+
+
+def test_missing_authors_with_bursts_of_duplicates_still_fails():
+    campaign = {"n": 100, "dup": True, "days": [10, 40, 70]}
+    posts, labels, emb = build([GENUINE, campaign], authors=False)
+    g = score_groups(posts, labels, emb, random_state=0)[1]["genuine"]
+    assert g.passed is False
+    assert g.evidence[0].startswith("templated: 100% of posts are (near-)duplicates of another "
+                                    "post from the same account or within 24 hours")
+
+
+def test_duplicates_weeks_apart_from_different_people_are_not_a_campaign():
+    same_question = {"n": 60, "dup": True, "days": list(range(0, 120, 2))}
+    posts, labels, emb = build([GENUINE, same_question], span_days=120)
+    g = score_groups(posts, labels, emb, random_state=0)[1]["genuine"]
+    assert g.metrics["any_duplicate_share"] == 1.0
+    assert g.metrics["duplicate_share"] == 0.0
+    assert g.passed is True
+    posts["timestamp"] = pd.Series(pd.NaT, index=posts.index, dtype="datetime64[ns, UTC]")
+    posts["author"] = pd.Series(pd.NA, index=posts.index, dtype="string")
+    g = score_groups(posts, labels, emb, random_state=0)[1]["genuine"]
+    assert g.passed is None and g.metrics["duplicate_share"] is None
+    assert any("cannot be told from people asking the same thing" in e for e in g.evidence)
+
+
+def test_missing_timestamps_judged_on_volume_and_authors():
+    posts, labels, emb = build([GENUINE, {"n": 150}], timestamps=False)
+    s = score_groups(posts, labels, emb, random_state=0)[0]["substantial"]
+    assert s.passed is True
+    assert "no timestamps: could not judge whether it is sustained" in s.evidence
+
+
+def test_loose_group_is_not_identifiable():
+    posts, labels, emb = build([GENUINE, {"n": 150}])
+    rng = np.random.default_rng(3)
+    loose = rng.standard_normal((150, D))
+    emb[labels == 1] = (loose / np.linalg.norm(loose, axis=1, keepdims=True)).astype(np.float32)
+    i = score_groups(posts, labels, emb, random_state=0)[1]["identifiable"]
+    assert i.passed is False
+    assert "loosely related" in i.evidence[0]
+
+
+def test_scores_are_deterministic_and_rejudge_from_metrics():
+    posts, labels, emb = build([GENUINE, {"n": 150}], noise=20)
+    a = score_groups(posts, labels, emb, random_state=7)
+    b = score_groups(posts, labels, emb, random_state=7)
+    assert {g: {t: s.to_dict() for t, s in v.items()} for g, v in a.items()} == {
+        g: {t: s.to_dict() for t, s in v.items()} for g, v in b.items()
+    }
+    again = judge_group(metrics_of(a[0]))
+    assert {t: s.to_dict() for t, s in again.items()} == {t: s.to_dict() for t, s in a[0].items()}
+    strict = judge_group(metrics_of(a[0]), Thresholds(min_authors=500))
+    assert strict["substantial"].passed is False
+
+
+def test_short_common_replies_are_not_duplicates():
+    posts, labels, emb = build([GENUINE])
+    posts.loc[:99, "text"] = "Same here!!"
+    g = score_groups(posts, labels, emb, random_state=0)[0]["genuine"]
+    assert g.metrics["duplicate_share"] == 0.0
+    posts.loc[:99, "text"] = "Claim your FREE gift card at bit.ly/x now"
+    g = score_groups(posts, labels, emb, random_state=0)[0]["genuine"]
+    assert g.metrics["duplicate_share"] == 0.5 and g.passed is False
+
+
+def test_measure_rejects_misaligned_inputs():
+    posts, labels, emb = build([GENUINE])
+    with pytest.raises(ValueError, match="one entry per post"):
+        measure_groups(posts, labels[:-1], emb)
+
+
+# ---------------------------------------------------------------- monotonicity (hypothesis)
+
+BASE = {"n_posts": 100, "n_authors": 30, "top_author_share": 0.1, "top_accounts": 5,
+        "top_accounts_share": 0.5, "effective_authors": 20.0, "gini": 0.3,
+        "duplicate_share": 0.1, "peak_day_share": 0.6, "burst_account_share": 0.2,
+        "top_author_replied": None, "reply_share": 0.0, "within_group_reply_share": None,
+        "n_author_pairs": 0, "largest_component_share": 0.0, "is_community": None,
+        "interaction": "no reply data"}
+
+
+def _genuine(**changes) -> Score:
+    m = dict(BASE, **changes)
+    dummy = {"cohesion": 0.6, "separation": 0.3, "stability": 1.0}
+    sub = {"n_posts": 100, "n_grouped": 100, "share": 1.0}
+    return judge_group({"identifiable": dummy, "substantial": sub, "genuine": m})["genuine"]
+
+
+shares = st.floats(0, 1, allow_nan=False)
+
+
+@given(shares, shares, st.floats(1, 200), st.floats(1, 200))
+def test_genuine_monotone_in_metrics(dup_a, dup_b, eff_a, eff_b):
+    lo_d, hi_d = sorted((dup_a, dup_b))
+    assert _genuine(duplicate_share=hi_d).value <= _genuine(duplicate_share=lo_d).value
+    lo_e, hi_e = sorted((eff_a, eff_b))
+    assert _genuine(effective_authors=hi_e).value >= _genuine(effective_authors=lo_e).value
+
+
+def _small(authors, n_dup=0, seed=0):
+    """One group of len(authors) posts (no timestamps, no replies); the first n_dup+1 identical."""
+    rng = np.random.default_rng(seed)
+    n = len(authors)
+    emb = rng.standard_normal((n, 64))
+    emb[: n_dup + 1] = emb[0]
+    emb = (emb / np.linalg.norm(emb, axis=1, keepdims=True)).astype(np.float32)
+    texts = [f"post number {i} about " + "xyz"[i % 3] * (i + 1) for i in range(n)]
+    for i in range(1, n_dup + 1):
+        texts[i] = texts[0]
+    posts = pd.DataFrame({
+        "id": [str(i) for i in range(n)],
+        "text": texts,
+        "author": pd.array(authors, dtype="string"),
+        "timestamp": pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns, UTC]"),
+        "platform": pd.array([pd.NA] * n, dtype="string"),
+        "reply_to": pd.array([pd.NA] * n, dtype="string"),
+    })
+    return posts, np.zeros(n, int), emb
+
+
+def _genuine_value(posts, labels, emb) -> float:
+    return score_groups(posts, labels, emb, random_state=0)[0]["genuine"].value
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.integers(0, 5), min_size=4, max_size=30), st.data())
+def test_more_distinct_authors_never_lowers_genuineness(owner, data):
+    authors = [f"a{o}" for o in owner]
+    i = data.draw(st.integers(0, len(authors) - 1))
+    posts, labels, emb = _small(authors)
+    before = _genuine_value(posts, labels, emb)
+    posts.loc[i, "author"] = "brand-new-person"
+    assert _genuine_value(posts, labels, emb) >= before - 1e-12
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.integers(0, 8), min_size=6, max_size=30), st.data())
+def test_more_duplicates_never_raise_genuineness(owner, data):
+    authors = [f"a{o}" for o in owner]
+    k = data.draw(st.integers(0, len(authors) - 2))
+    extra = data.draw(st.integers(1, len(authors) - 1 - k))
+    low = _genuine_value(*_small(authors, n_dup=k))
+    high = _genuine_value(*_small(authors, n_dup=k + extra))
+    assert high <= low + 1e-12
+
+
+def test_reply_graph_evidence_and_optional_gate():
+    posts, labels, emb = build([GENUINE, {"n": 150}])
+    rows = posts.index[labels == 0]
+    posts.loc[rows[1:], "reply_to"] = posts.loc[rows[:-1], "id"].to_numpy()
+    sc = score_groups(posts, labels, emb, random_state=0)
+    assert any(e.startswith("people talk to each other: 100% of posts are replies")
+               for e in sc[0]["genuine"].evidence)
+    assert any(e.startswith("mostly broadcast: 0% of posts are replies")
+               for e in sc[1]["genuine"].evidence)
+    assert sc[1]["genuine"].passed is True  # not gated by default
+    strict = score_groups(posts, labels, emb, thresholds=Thresholds(min_reply_share=0.2),
+                          random_state=0)
+    assert strict[0]["genuine"].passed is True
+    assert strict[1]["genuine"].passed is False
+    assert strict[1]["genuine"].evidence[0] == (
+        "nobody talks back: 0% of posts are replies (needs 20%)"
+    )
