@@ -16,7 +16,7 @@ def run(*args):
     return result
 
 
-@pytest.mark.parametrize("command", [[], ["plan"], ["staff"], ["report"]])
+@pytest.mark.parametrize("command", [[], ["plan"], ["staff"], ["report"], ["explain"]])
 def test_help(command):
     result = run(*command, "--help")
     assert result.exit_code == 0
@@ -80,3 +80,28 @@ def test_plan_restaff_and_report(tmp_path):
     result = run("report", out)
     assert result.exit_code == 0 and (out / "report.md").exists()
     assert (out / "report.html").exists()
+
+
+@pytest.mark.slow
+def test_explain_prints_the_what_if_table():
+    result = run("explain", SAMPLE / "conversations.csv", "--vary", "min_authors", "--csv")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("threshold,factor,value,n_passing,n_served,n_feeds")
+    assert len(lines) == 1 + 5 and all(line.startswith("min_authors,") for line in lines[1:])
+
+
+def test_threshold_settings_are_validated(tmp_path):
+    result = run("plan", SAMPLE / "conversations.csv", "--set", "min_autors=3", "--out", tmp_path)
+    assert result.exit_code == 2
+    assert "unknown threshold 'min_autors'; valid thresholds are:" in result.output
+    result = run("plan", SAMPLE / "conversations.csv", "--set", "min_authors", "--out", tmp_path)
+    assert result.exit_code == 2 and "write NAME=VALUE" in result.output
+
+
+def test_parse_overrides_types():
+    from nichefinder.config import Thresholds, parse_overrides
+
+    th = parse_overrides(["min_authors=25", "merge_same_theme=false", "posts_per_hour=6"])
+    assert (th.min_authors, th.merge_same_theme, th.posts_per_hour) == (25, False, 6.0)
+    assert parse_overrides([], Thresholds(min_authors=3)).min_authors == 3

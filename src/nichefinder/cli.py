@@ -65,6 +65,15 @@ def cli(ctx, verbose, quiet):
     ctx.obj = {"progress": not quiet and sys.stderr.isatty(), "quiet": quiet}
 
 
+def _thresholds(config, settings):
+    """The config file's thresholds (or the defaults) with ``--set`` overrides applied."""
+    if not settings:
+        return config
+    from .config import load_thresholds, parse_overrides
+
+    return parse_overrides(settings, load_thresholds(config) if config else None)
+
+
 def _echo_summary(plan, written, out) -> None:
     s = plan.summary
     click.echo(
@@ -136,6 +145,13 @@ def _echo_summary(plan, written, out) -> None:
     default=None,
     help="Smallest group to form; chosen from the corpus size when left out.",
 )
+@click.option(
+    "--set",
+    "settings",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Override one threshold (repeatable), e.g. --set min_authors=25.",
+)
 @click.option("--no-cache", is_flag=True, help="Do not read or write the embedding cache.")
 @click.option(
     "--random-state",
@@ -156,6 +172,7 @@ def plan_command(
     model,
     embeddings,
     config,
+    settings,
     min_cluster_size,
     no_cache,
     random_state,
@@ -177,7 +194,7 @@ def plan_command(
         columns=columns,
         model=model,
         embeddings=embeddings,
-        thresholds=config,
+        thresholds=_thresholds(config, settings),
         min_cluster_size=min_cluster_size,
         random_state=random_state,
         cache=not no_cache,
@@ -186,6 +203,74 @@ def plan_command(
     )
     written = write_plan(result, out)
     _echo_summary(result, written, out)
+
+
+@cli.command("explain")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--columns", default=None, metavar="KNOWN=YOURS,...", help="Map your column names.")
+@click.option("--format", "input_format", default=None, help="Input format, as for plan.")
+@click.option("--model", default=None, metavar="NAME_OR_PATH", help="Embedding model.")
+@click.option(
+    "--embeddings",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Precomputed embeddings (.npy).",
+)
+@click.option(
+    "--config",
+    "config",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Baseline thresholds file (nichefinder.toml or YAML).",
+)
+@click.option(
+    "--set",
+    "settings",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Override one baseline threshold (repeatable).",
+)
+@click.option(
+    "--vary",
+    multiple=True,
+    metavar="NAME",
+    help="Threshold to move (repeatable); default: the key ones.",
+)
+@click.option("--csv", "as_csv", is_flag=True, help="Print the table as CSV.")
+@click.option("--random-state", type=int, default=0, show_default=True)
+@click.pass_obj
+@_friendly
+def explain_command(
+    obj,
+    inputs,
+    columns,
+    input_format,
+    model,
+    embeddings,
+    config,
+    settings,
+    vary,
+    as_csv,
+    random_state,
+):
+    """Show how the number of feeds changes as each threshold moves (what-if table).
+
+    Uses the same embedding cache as plan, so after a plan it embeds nothing.
+    """
+    from .pipeline import NicheFinder
+
+    finder = NicheFinder(
+        model,
+        thresholds=_thresholds(config, settings),
+        random_state=random_state,
+        show_progress=obj["progress"],
+    )
+    finder.fit(list(inputs), embeddings, columns=columns, format=input_format)
+    table = finder.explain(vary=vary or None)
+    if as_csv:
+        click.echo(table.to_csv(index=False), nl=False)
+        return
+    base = int(table.loc[table["factor"] == 1.0, "n_feeds"].iloc[0]) if len(table) else 0
+    click.echo(f"{base} feed(s) at the current thresholds. Moving one threshold at a time:")
+    click.echo(table.to_string(index=False))
 
 
 @cli.command("staff")

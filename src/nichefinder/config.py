@@ -324,3 +324,42 @@ def load_thresholds(path: str | Path) -> Thresholds:
         return Thresholds(**data)
     except InputError as exc:
         raise InputError(f"{exc} (in {path})", path=str(path)) from None
+
+
+def parse_overrides(pairs, base: Thresholds | None = None) -> Thresholds:
+    """Apply ``NAME=VALUE`` strings (as given to ``--set`` on the command line) to thresholds.
+
+    Parameters
+    ----------
+    pairs : iterable of str
+        Such as ``["min_authors=25", "merge_same_theme=false"]``.
+    base : Thresholds, optional
+        What the values override; the defaults when ``None``.
+
+    Returns
+    -------
+    Thresholds
+
+    Examples
+    --------
+    >>> parse_overrides(["min_authors=25"]).min_authors
+    25
+    """
+    import yaml
+
+    changes: dict[str, Any] = {}
+    for pair in pairs:
+        name, sep, raw = str(pair).partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise InputError(f"threshold setting {pair!r} has no '='; write NAME=VALUE, e.g. "
+                             "--set min_authors=25")
+        _check_names({name: None})
+        try:
+            value = yaml.safe_load(raw.strip())
+        except yaml.YAMLError:
+            value = raw
+        if _TYPES[name] == "float" and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        changes[name] = value
+    return (base or Thresholds()).replace(**changes)

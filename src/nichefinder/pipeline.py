@@ -17,7 +17,7 @@ import pandas as pd
 from sklearn.utils import check_random_state
 
 from . import __version__
-from .channels import recommend_feeds
+from .channels import explain_thresholds, recommend_feeds
 from .cluster import cluster_embeddings
 from .conduct import code_of_conduct
 from .config import Thresholds, load_thresholds
@@ -214,6 +214,48 @@ class NicheFinder:
             scores,
             thresholds=th,
         ), th
+
+    def explain(self, thresholds=None, *, vary=None, factors=None) -> pd.DataFrame:
+        """What-if table: how the number of feeds moves as each threshold moves.
+
+        Verdicts are re-judged from the stored measurements, so this costs no embedding.
+
+        Parameters
+        ----------
+        thresholds : Thresholds, dict or path, optional
+            The baseline (the estimator's thresholds by default).
+        vary : sequence of str, optional
+            Threshold names to move; a default set of the key ones otherwise.
+        factors : sequence of float, optional
+            Multipliers of each baseline value, by default 0.5, 0.75, 1, 1.5, 2.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per threshold and factor: ``threshold, factor, value, n_passing, n_served,
+            n_feeds, change``.
+
+        Examples
+        --------
+        >>> finder.explain().query("threshold == 'min_authors'")  # doctest: +SKIP
+        """
+        if not hasattr(self, "clustering_"):
+            raise InputError("NicheFinder is not fitted; call fit(conversations) first")
+        options = {}
+        if vary is not None:
+            options["vary"] = tuple(vary)
+        if factors is not None:
+            options["factors"] = tuple(factors)
+        return explain_thresholds(
+            self.conversations_.posts,
+            self.clustering_.labels,
+            self.embeddings_,
+            self.clustering_.themes,
+            self.descriptions_,
+            self.scores_,
+            self._thresholds(thresholds),
+            **options,
+        )
 
     def plan(self, staff=None, *, thresholds=None) -> Plan:
         """Build the channel plan, staffed when a roster is given.
