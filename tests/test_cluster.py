@@ -197,3 +197,21 @@ def test_real_intents_quality_floor():
     assert 64 / 2 <= r.n_groups <= 64 * 2
     assert np.mean(r.labels < 0) <= 0.10
     assert normalized_mutual_info_score(truth, r.labels) >= 0.65
+
+
+def test_hdbscan_method_on_blobs():
+    from sklearn.datasets import make_blobs
+    from sklearn.metrics import adjusted_rand_score
+
+    X, y = make_blobs(n_samples=600, centers=5, n_features=16, cluster_std=0.6, random_state=0)
+    result = cluster_embeddings(X, method="hdbscan", random_state=0)
+    assert result.parameters["method"] == "hdbscan"
+    assert result.n_groups == 5
+    assert adjusted_rand_score(y, result.labels) > 0.9
+    assert result.themes.shape == (5,)
+
+
+def test_unknown_method_is_an_input_error():
+    X = np.random.default_rng(0).normal(size=(100, 8))
+    with pytest.raises(InputError, match="unknown clustering method 'kmeans'"):
+        cluster_embeddings(X, method="kmeans")

@@ -169,3 +169,9 @@ def test_points_missing_timestamps_and_stale_file(tmp_path):
     write_plan(small_plan(), tmp_path)  # a plan without points removes the stale points.csv
     assert not (tmp_path / "points.csv").exists()
     assert read_plan(tmp_path).points is None
+
+
+def test_markdown_has_hours_per_person():
+    md = render_markdown(small_plan())
+    assert "## Hours per person" in md
+    assert "| Bob Jensen | accounts | 1.5 | 25% | lead on feed 0 |" in md

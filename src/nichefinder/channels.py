@@ -156,9 +156,13 @@ def _prepare(posts: pd.DataFrame, labels: np.ndarray, embeddings: np.ndarray,
                      n_authors, inc, int((labels != NOISE).sum()), _time_span_days(posts))
 
 
-def _merge(prep: _Prepared, passing: list[int], th: Thresholds
+def _merge(prep: _Prepared, passing: list[int], th: Thresholds, small: set[int] = frozenset()
            ) -> tuple[list[list[int]], dict[int, str]]:
-    """Union passing groups one feed can serve; returns components and why each group joined."""
+    """Union passing groups one feed can serve; returns components and why each group joined.
+
+    Two groups of one theme are joined when ``merge_same_theme`` is set, or when either is a
+    fragment too small on its own (``small``).
+    """
     parent = {g: g for g in passing}
 
     def find(g: int) -> int:
@@ -172,7 +176,8 @@ def _merge(prep: _Prepared, passing: list[int], th: Thresholds
         for b in passing[a_pos + 1:]:
             i, j = prep.index[a], prep.index[b]
             reasons = []
-            if th.merge_same_theme and prep.theme[a] is not None and prep.theme[a] == prep.theme[b]:
+            same_theme = prep.theme[a] is not None and prep.theme[a] == prep.theme[b]
+            if same_theme and (th.merge_same_theme or a in small or b in small):
                 reasons.append(f"same theme as group {{other}} ({'theme ' + str(prep.theme[a])})")
             if (prep.jaccard is not None and prep.jaccard[i, j] > 0
                     and prep.jaccard[i, j] >= th.audience_overlap):
@@ -238,7 +243,7 @@ def _plan(prep: _Prepared, scores: Mapping[int, Mapping[str, Score]], th: Thresh
     """
     passing = {g for g in prep.groups if _passes(scores.get(g))}
     small = {g for g in prep.groups if g not in passing and _small_only(scores.get(g), th)}
-    comps, why = _merge(prep, sorted(passing | small), th)
+    comps, why = _merge(prep, sorted(passing | small), th, small)
     bar = th.min_posts_for(prep.n_grouped)
     feeds, pooled = [], {}
     for members in comps:

@@ -152,6 +152,13 @@ def _echo_summary(plan, written, out) -> None:
     metavar="NAME=VALUE",
     help="Override one threshold (repeatable), e.g. --set min_authors=25.",
 )
+@click.option(
+    "--method",
+    type=click.Choice(["agglomerative", "hdbscan"]),
+    default="agglomerative",
+    show_default=True,
+    help="Clustering method; hdbscan is plain density clustering (more noise).",
+)
 @click.option("--no-cache", is_flag=True, help="Do not read or write the embedding cache.")
 @click.option(
     "--random-state",
@@ -174,6 +181,7 @@ def plan_command(
     config,
     settings,
     min_cluster_size,
+    method,
     no_cache,
     random_state,
 ):
@@ -196,6 +204,7 @@ def plan_command(
         embeddings=embeddings,
         thresholds=_thresholds(config, settings),
         min_cluster_size=min_cluster_size,
+        method=method,
         random_state=random_state,
         cache=not no_cache,
         show_progress=obj["progress"],

@@ -62,7 +62,7 @@ from sklearn.cluster import KMeans, MiniBatchKMeans, kmeans_plusplus
 from sklearn.metrics import adjusted_rand_score
 from sklearn.utils import check_random_state
 
-from nichefinder.exceptions import InputError
+from nichefinder.exceptions import InputError, MissingDependencyError
 
 __all__ = ["Clustering", "cluster_embeddings"]
 
@@ -126,6 +126,7 @@ def cluster_embeddings(
     merge_threshold: float | None = None,
     theme_threshold: float | None = None,
     assign_noise: bool = True,
+    method: str = "agglomerative",
     random_state=None,
     show_progress: bool = False,
 ) -> Clustering:
@@ -152,6 +153,12 @@ def cluster_embeddings(
         by the same rule.
     assign_noise : bool, default True
         Give a noise post to the most similar group when it clears that group's own fence.
+    method : {"agglomerative", "hdbscan"}, default "agglomerative"
+        ``"agglomerative"`` is the method above. ``"hdbscan"`` runs plain HDBSCAN
+        (``min_cluster_size``, ``min_samples``) on the same reduced embeddings, then the same
+        noise fences, numbering and themes; on intent data it leaves far more noise and matches
+        labels worse (see the module docstring and ``benchmarks/README.md``), but it is there for
+        those who want density clustering. It is never chosen silently.
     random_state : int, RandomState instance or None
         Seed for the k-means partitions and the PCA fitting sample; the same seed and input
         give the same result.
@@ -214,6 +221,7 @@ def cluster_embeddings(
         "min_cluster_size": int(min_cluster_size),
         "min_samples": int(min_samples),
         "assign_noise": bool(assign_noise),
+        "method": method,
         "selection_se": SELECTION_SE,
         "fence_iqr": FENCE_IQR,
     }
@@ -232,6 +240,10 @@ def cluster_embeddings(
     Z = _normalise(projected)
     say("PCA to %d dimensions keeps %.0f%% of the variance", n_components, 100 * explained)
 
+    if method == "hdbscan":
+        return _hdbscan(X, Z, params, min_cluster_size, min_samples, assign_noise, say)
+    if method != "agglomerative":
+        raise InputError(f"unknown clustering method {method!r}; use 'agglomerative' or 'hdbscan'")
     # 2. over-partition, several times
     n_micro = int(min(_MAX_MICRO, max(2, 3 * math.sqrt(n)), n // 2))
     runs = [_over_partition(X, Z, n_micro, min_samples, rng) for _ in range(_N_PARTITIONS)]
@@ -652,6 +664,43 @@ def _themes(labels, centroids, sample, distances, threshold):
     for g in range(k):
         themes[g] = renumbered[np.flatnonzero(labels == g)[0]]
     return themes, cut, scores
+
+
+def _hdbscan(X, Z, params, min_cluster_size, min_samples, assign_noise, say) -> Clustering:
+    """Plain HDBSCAN on the reduced embeddings, then the same noise fences and themes."""
+    try:
+        import hdbscan
+    except ImportError as exc:  # pragma: no cover - a core dependency
+        raise MissingDependencyError(
+            "method='hdbscan' needs the hdbscan package; pip install hdbscan"
+        ) from exc
+    n = X.shape[0]
+    model = hdbscan.HDBSCAN(
+        min_cluster_size=int(min_cluster_size), min_samples=int(min_samples), core_dist_n_jobs=1
+    ).fit(Z)
+    labels = _number_by_size(np.asarray(model.labels_, dtype=np.intp))
+    if labels.max(initial=-1) >= 0:
+        labels, _, _ = _apply_fences(X, labels, assign_noise)
+        labels = _number_by_size(_dissolve_small(labels, min_cluster_size))
+    params.update(method="hdbscan", merge_threshold=None, n_micro=0)
+    k = int(labels.max(initial=-1)) + 1
+    if k == 0:
+        params.update(theme_threshold=None, n_groups=0, n_themes=0, noise_share=1.0)
+        return _empty(n, params)
+    centroids = _centroids(X, labels, k)
+    sample = np.unique(np.linspace(0, n - 1, min(n, _SILHOUETTE_SAMPLE)).round().astype(np.intp))
+    themes, theme_cut, theme_scores = _themes(
+        labels, centroids, sample, _cosine_distances(X[sample]), None
+    )
+    params.update(
+        theme_threshold=None if theme_cut is None else float(theme_cut),
+        theme_scores=theme_scores,
+        n_groups=k,
+        n_themes=int(themes.max()) + 1,
+        noise_share=float(np.mean(labels < 0)),
+    )
+    say("HDBSCAN: %d groups, %.1f%% noise", k, 100 * np.mean(labels < 0))
+    return Clustering(labels, _membership(X, labels, centroids), themes, params)
 
 
 def _empty(n: int, params: dict) -> Clustering:

@@ -47,6 +47,11 @@ class Thresholds:
     min_stability : float, default 0.5
         *Identifiable.* Lowest share of a group's posts that stay nearest to their own centroid
         when every group's centroid is re-estimated from bootstrap resamples.
+    min_keyword_coverage : float, default 0.6
+        *Identifiable.* Lowest share of a group's posts that contain at least one of its
+        keywords: a topic we can name is one whose name words the posts actually use. Scattered
+        small talk (weather, football, the weekend) clusters loosely and its keywords cover few
+        of its posts.
     n_bootstrap : int, default 5
         Bootstrap resamples for the stability check (cheap: one matrix product each).
     silhouette_sample : int, default 2000
@@ -99,8 +104,12 @@ class Thresholds:
     min_identifiable, min_substantial, min_genuine : float, default 0.5
         Lowest score value to pass each test. Scores are the weakest of their checks, scaled so a
         check exactly at its threshold scores 0.5; raise these to demand margin.
-    merge_same_theme : bool, default True
-        Serve passing groups of the same theme (from the clustering stage) with one feed.
+    merge_same_theme : bool, default False
+        Serve *all* passing groups of the same theme (from the clustering stage) with one feed.
+        Off by default: neighbouring topics (deliveries, billing, complaints) often share a
+        theme yet need different people to answer them, so by default groups share a feed only
+        when one audience discusses both (``audience_overlap``) or they are near-identical
+        (``merge_similarity``); fragments too small on their own still join their theme's feed.
     merge_similarity : float, default 0.85
         Serve two passing groups with one feed when their centroids are at least this similar.
     audience_overlap : float, default 0.3
@@ -127,6 +136,7 @@ class Thresholds:
     min_cohesion: float = 0.35
     min_separation: float = 0.05
     min_stability: float = 0.5
+    min_keyword_coverage: float = 0.6
     n_bootstrap: int = 5
     silhouette_sample: int = 2000
     # substantial
@@ -150,7 +160,7 @@ class Thresholds:
     min_substantial: float = 0.5
     min_genuine: float = 0.5
     # feeds
-    merge_same_theme: bool = True
+    merge_same_theme: bool = False
     merge_similarity: float = 0.85
     audience_overlap: float = 0.3
     min_platform_share: float = 0.1

@@ -82,6 +82,8 @@ class GroupDescription:
         Distinct posts closest to the group centre.
     representative_ids : tuple of str
         Their ids.
+    keyword_coverage : float
+        Share of the group's posts that contain at least one of its keywords.
     """
 
     id: int
@@ -89,6 +91,7 @@ class GroupDescription:
     keywords: tuple[str, ...]
     representative_posts: tuple[str, ...]
     representative_ids: tuple[str, ...]
+    keyword_coverage: float = 0.0
 
 
 def _clean(text) -> str:
@@ -163,6 +166,14 @@ def _top_keywords(row: np.ndarray, terms: list, n: int) -> tuple[str, ...]:
     return tuple(chosen[:n])
 
 
+def _coverage(texts: Sequence[str], keywords: tuple[str, ...]) -> float:
+    """Share of ``texts`` containing at least one keyword as whole words."""
+    if not keywords or not texts:
+        return 0.0
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(k) for k in keywords) + r")\b")
+    return float(np.mean([bool(pattern.search(_clean(t))) for t in texts]))
+
+
 def _label(keywords: tuple[str, ...]) -> str:
     """A short readable name: the two most distinctive keywords, e.g. 'Refund & charged twice'."""
     words = list(keywords[:2])
@@ -226,6 +237,7 @@ def describe_groups(
             if len(examples) >= n_examples:
                 break
         label = _label(keywords) if keywords else f"group {int(group)}"
+        coverage = _coverage([texts[i] for i in members], keywords)
         out.append(
             GroupDescription(
                 id=int(group),
@@ -233,6 +245,7 @@ def describe_groups(
                 keywords=keywords,
                 representative_posts=tuple(examples),
                 representative_ids=tuple(example_ids),
+                keyword_coverage=coverage,
             )
         )
     return out

@@ -206,9 +206,18 @@ class EmbeddingCache:
 
 
 def get_embedder(model=None, *, show_progress=False) -> Embedder:
-    """Return an :class:`Embedder` for a model name, path or an embedder object."""
+    """Return an :class:`Embedder` for a model name, path or an embedder object.
+
+    ``"onnx"``, ``"onnx-int8"`` and ``"fast"`` (or ``"<model>:<backend>"``, e.g.
+    ``"all-MiniLM-L6-v2:onnx-int8"``) select the CPU backends of :mod:`nichefinder.backends`.
+    """
     if isinstance(model, Embedder) and not isinstance(model, (str, Path)):
         return model
+    from .backends import backend_embedder
+
+    fast = backend_embedder(model, show_progress=show_progress)
+    if fast is not None:
+        return fast
     return SentenceTransformerEmbedder(model, show_progress=show_progress)
 
 

@@ -73,6 +73,8 @@ class NicheFinder:
         Judgement thresholds, or a ``nichefinder.toml`` / YAML file holding them.
     min_cluster_size : int, optional
         Smallest group the clustering may form; chosen from the corpus size when ``None``.
+    method : {"agglomerative", "hdbscan"}, default "agglomerative"
+        Clustering method (see :func:`nichefinder.cluster.cluster_embeddings`).
     random_state : int, RandomState or None
         Seed for every random step; the same seed and input give the same plan.
     cache : bool or path, default=True
@@ -102,11 +104,13 @@ class NicheFinder:
         *,
         thresholds=None,
         min_cluster_size=None,
+        method="agglomerative",
         random_state=None,
         cache=True,
         show_progress=False,
     ):
         self.model = model
+        self.method = method
         self.thresholds = thresholds
         self.min_cluster_size = min_cluster_size
         self.random_state = random_state
@@ -174,6 +178,7 @@ class NicheFinder:
         self.clustering_ = cluster_embeddings(
             vectors,
             min_cluster_size=self.min_cluster_size,
+            method=self.method,
             random_state=self._rng_seed,
             show_progress=self.show_progress,
         )
@@ -183,7 +188,12 @@ class NicheFinder:
         )
         self.points_ = project_2d(vectors, labels, random_state=self._rng_seed)
         self.scores_ = score_groups(
-            posts, labels, vectors, thresholds=self._thresholds(), random_state=self._rng_seed
+            posts,
+            labels,
+            vectors,
+            thresholds=self._thresholds(),
+            random_state=self._rng_seed,
+            descriptions=self.descriptions_,
         )
         return self
 
@@ -204,6 +214,7 @@ class NicheFinder:
                 self.embeddings_,
                 thresholds=th,
                 random_state=self._rng_seed,
+                descriptions=self.descriptions_,
             )
         return recommend_feeds(
             self.conversations_.posts,
@@ -376,6 +387,7 @@ def plan(
     embeddings=None,
     thresholds=None,
     min_cluster_size=None,
+    method="agglomerative",
     random_state=None,
     cache=True,
     show_progress=False,
@@ -398,6 +410,7 @@ def plan(
         Precomputed embeddings (skips the model).
     thresholds : Thresholds, dict or path, optional
     min_cluster_size : int, optional
+    method : {"agglomerative", "hdbscan"}, default "agglomerative"
     random_state : int or None
     cache : bool or path, default=True
     show_progress : bool, default=False
@@ -418,6 +431,7 @@ def plan(
         model,
         thresholds=thresholds,
         min_cluster_size=min_cluster_size,
+        method=method,
         random_state=random_state,
         cache=cache,
         show_progress=show_progress,

@@ -138,6 +138,24 @@ def render_markdown(plan: Plan) -> str:
             lines.append("- Typical posts:")
             lines += [f"  > {_md(p)}" for p in g.representative_posts]
         lines.append("")
+    people: dict[tuple[str, str], list] = {}
+    for f in plan.feeds:
+        for r in f.staff:
+            entry = people.setdefault((r.name, r.department), [0.0, 0.0, []])
+            entry[0] += r.hours_per_week
+            entry[1] += r.share_of_week
+            entry[2].append(f"{r.role} on feed {f.id}")
+    if people:
+        lines += ["## Hours per person", "", "| person | department | hours/week | share of their "
+                  "social time | roles |", "|---|---|---|---|---|"]
+        for (name, dept), (hours, share, roles) in sorted(
+            people.items(), key=lambda kv: (-kv[1][0], kv[0])
+        ):
+            lines.append(
+                f"| {_md(name)} | {_md(dept)} | {_hours(hours)} | {share:.0%} | "
+                f"{_md(', '.join(roles))} |"
+            )
+        lines.append("")
     if plan.staffing_notes:
         lines += ["## Staffing gaps and needs", ""]
         lines += [f"- {_md(n)}" for n in plan.staffing_notes]

@@ -258,6 +258,7 @@ def measure_groups(
     *,
     thresholds: Thresholds | None = None,
     random_state=None,
+    descriptions=None,
 ) -> dict[int, dict[str, dict[str, Any]]]:
     """Measure every group; threshold-free except the duplicate similarity and bootstrap size.
 
@@ -412,6 +413,10 @@ def measure_groups(
         gen["interaction"] = describe_interaction(interaction[g])
         sub["data_days"] = n_days or None
         out[g] = {"identifiable": ident[g], "substantial": sub, "genuine": gen}
+    for d in descriptions or ():
+        coverage = getattr(d, "keyword_coverage", None)
+        if d.id in out and coverage is not None:
+            out[d.id]["identifiable"]["keyword_coverage"] = float(coverage)
     return out
 
 
@@ -460,6 +465,15 @@ def _judge_identifiable(m: Mapping[str, Any], th: Thresholds) -> Score:
             f"stable: {stab:.0%} of posts stay with the group when it is resampled" if ok else
             f"unstable: only {stab:.0%} of posts stay with the group when it is resampled "
             f"(needs {th.min_stability:.0%})",
+        ))
+    coverage = m.get("keyword_coverage")
+    if coverage is not None:
+        ok = coverage >= th.min_keyword_coverage
+        checks.append(_Check(
+            "keywords", ok, _at_least(coverage, th.min_keyword_coverage),
+            f"nameable: its keywords appear in {coverage:.0%} of its posts" if ok else
+            f"no clear name: its keywords appear in only {coverage:.0%} of its posts "
+            f"(needs {th.min_keyword_coverage:.0%})",
         ))
     notes = []
     if m.get("silhouette") is not None:
@@ -641,6 +655,7 @@ def score_groups(
     *,
     thresholds: Thresholds | None = None,
     random_state=None,
+    descriptions=None,
 ) -> dict[int, dict[str, Score]]:
     """Score every group as identifiable, substantial and genuine, with evidence.
 
@@ -657,6 +672,9 @@ def score_groups(
         Defaults to ``Thresholds()``.
     random_state : int, RandomState or None
         Seeds the bootstrap and the samples.
+    descriptions : sequence of GroupDescription, optional
+        From :func:`nichefinder.describe.describe_groups`; adds the keyword-coverage check to
+        *identifiable* (does the group's name fit its posts?).
 
     Returns
     -------
@@ -671,7 +689,8 @@ def score_groups(
     '71% of posts come from 2 accounts; the most active wrote 52%'
     """
     th = thresholds or Thresholds()
-    measured = measure_groups(posts, labels, embeddings, thresholds=th, random_state=random_state)
+    measured = measure_groups(posts, labels, embeddings, thresholds=th, random_state=random_state,
+                              descriptions=descriptions)
     log.info("scored %d groups", len(measured))
     return {g: judge_group(m, th) for g, m in measured.items()}
 
