@@ -304,15 +304,19 @@ def cluster_embeddings(
     labels, similarity, fences = _apply_fences(X, labels, assign_noise)
     labels = _dissolve_small(labels, min_cluster_size)
     labels = _number_by_size(labels)
-    k = int(labels.max()) + 1
+    say("%d groups, %.1f%% noise", int(labels.max()) + 1, 100 * np.mean(labels < 0))
+    # 6. themes
+    return _finish(X, labels, params, sample, distances, theme_threshold)
+
+
+def _finish(X, labels, params, sample, distances, theme_threshold) -> Clustering:
+    """Membership strengths, themes and the parameters record of numbered groups."""
+    k = int(labels.max(initial=-1)) + 1
     if k == 0:
         params.update(theme_threshold=None, n_groups=0, n_themes=0, noise_share=1.0)
-        return _empty(n, params)
+        return _empty(X.shape[0], params)
     centroids = _centroids(X, labels, k)
     probabilities = _membership(X, labels, centroids)
-    say("%d groups, %.1f%% noise", k, 100 * np.mean(labels < 0))
-
-    # 6. themes
     themes, theme_cut, theme_scores = _themes(
         labels, centroids, sample, distances, theme_threshold
     )
@@ -683,24 +687,9 @@ def _hdbscan(X, Z, params, min_cluster_size, min_samples, assign_noise, say) -> 
         labels, _, _ = _apply_fences(X, labels, assign_noise)
         labels = _number_by_size(_dissolve_small(labels, min_cluster_size))
     params.update(method="hdbscan", merge_threshold=None, n_micro=0)
-    k = int(labels.max(initial=-1)) + 1
-    if k == 0:
-        params.update(theme_threshold=None, n_groups=0, n_themes=0, noise_share=1.0)
-        return _empty(n, params)
-    centroids = _centroids(X, labels, k)
+    say("HDBSCAN: %d groups, %.1f%% noise", labels.max(initial=-1) + 1, 100 * np.mean(labels < 0))
     sample = np.unique(np.linspace(0, n - 1, min(n, _SILHOUETTE_SAMPLE)).round().astype(np.intp))
-    themes, theme_cut, theme_scores = _themes(
-        labels, centroids, sample, _cosine_distances(X[sample]), None
-    )
-    params.update(
-        theme_threshold=None if theme_cut is None else float(theme_cut),
-        theme_scores=theme_scores,
-        n_groups=k,
-        n_themes=int(themes.max()) + 1,
-        noise_share=float(np.mean(labels < 0)),
-    )
-    say("HDBSCAN: %d groups, %.1f%% noise", k, 100 * np.mean(labels < 0))
-    return Clustering(labels, _membership(X, labels, centroids), themes, params)
+    return _finish(X, labels, params, sample, _cosine_distances(X[sample]), None)
 
 
 def _empty(n: int, params: dict) -> Clustering:
