@@ -105,3 +105,12 @@ def test_parse_overrides_types():
     th = parse_overrides(["min_authors=25", "merge_same_theme=false", "posts_per_hour=6"])
     assert (th.min_authors, th.merge_same_theme, th.posts_per_hour) == (25, False, 6.0)
     assert parse_overrides([], Thresholds(min_authors=3)).min_authors == 3
+
+
+def test_explain_takes_the_same_analysis_options_as_plan():
+    def options(name):
+        return {p.name for p in cli.commands[name].params}
+
+    shared = options("plan") & options("explain")
+    assert {"inputs", "columns", "input_format", "model", "embeddings", "config", "settings",
+            "min_cluster_size", "method", "no_cache", "random_state"} <= shared

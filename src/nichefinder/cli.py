@@ -94,8 +94,114 @@ def _echo_summary(plan, written, out) -> None:
     click.echo(f"Wrote {', '.join(p.name for p in written.values())} to {out}")
 
 
+_ANALYSIS_OPTIONS = [
+    click.argument(
+        "inputs", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path)
+    ),
+    click.option(
+        "--columns",
+        default=None,
+        metavar="KNOWN=YOURS,...",
+        help="Map your column names, e.g. text=body,author=user,timestamp=created_at.",
+    ),
+    click.option(
+        "--format",
+        "input_format",
+        default=None,
+        type=click.Choice(FORMATS, case_sensitive=False),
+        help="Read every input as this format instead of detecting it from the content.",
+    ),
+    click.option(
+        "--model",
+        default=None,
+        metavar="NAME_OR_PATH",
+        help="sentence-transformers model; default: packaged all-MiniLM-L6-v2 (offline).",
+    ),
+    click.option(
+        "--embeddings",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Precomputed embeddings (.npy, one row per input row); skips the model.",
+    ),
+    click.option(
+        "--config",
+        "config",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Thresholds file (nichefinder.toml or YAML).",
+    ),
+    click.option(
+        "--set",
+        "settings",
+        multiple=True,
+        metavar="NAME=VALUE",
+        help="Override one threshold (repeatable), e.g. --set min_authors=25.",
+    ),
+    click.option(
+        "--min-cluster-size",
+        type=click.IntRange(2),
+        default=None,
+        help="Smallest group to form; chosen from the corpus size when left out.",
+    ),
+    click.option(
+        "--method",
+        type=click.Choice(["agglomerative", "hdbscan"]),
+        default="agglomerative",
+        show_default=True,
+        help="Clustering method; hdbscan is plain density clustering (more noise).",
+    ),
+    click.option("--no-cache", is_flag=True, help="Do not read or write the embedding cache."),
+    click.option(
+        "--random-state",
+        type=int,
+        default=0,
+        show_default=True,
+        help="Seed; same input and seed give byte-identical plan files.",
+    ),
+]
+
+
+def _analysis_options(command):
+    """The input, model, clustering and threshold options that plan and explain share."""
+    for option in reversed(_ANALYSIS_OPTIONS):
+        command = option(command)
+    return command
+
+
+_FIT_ARGUMENTS = ("conversations", "embeddings", "columns", "format")
+
+
+def _library_arguments(
+    obj,
+    *,
+    inputs,
+    columns,
+    input_format,
+    model,
+    embeddings,
+    config,
+    settings,
+    min_cluster_size,
+    method,
+    no_cache,
+    random_state,
+) -> dict:
+    """Keyword arguments of :func:`nichefinder.plan` from the shared options."""
+    return {
+        "conversations": list(inputs),
+        "columns": columns,
+        "format": input_format.lower() if input_format else None,
+        "model": model,
+        "embeddings": embeddings,
+        "thresholds": _thresholds(config, settings),
+        "min_cluster_size": min_cluster_size,
+        "method": method,
+        "random_state": random_state,
+        "cache": not no_cache,
+        "show_progress": obj["progress"],
+    }
+
+
 @cli.command("plan")
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@_analysis_options
 @click.option(
     "--staff",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -109,82 +215,9 @@ def _echo_summary(plan, written, out) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder for the plan files.",
 )
-@click.option(
-    "--columns",
-    default=None,
-    metavar="KNOWN=YOURS,...",
-    help="Map your column names, e.g. text=body,author=user,timestamp=created_at.",
-)
-@click.option(
-    "--format",
-    "input_format",
-    default=None,
-    type=click.Choice(FORMATS, case_sensitive=False),
-    help="Read every input as this format instead of detecting it from the content.",
-)
-@click.option(
-    "--model",
-    default=None,
-    metavar="NAME_OR_PATH",
-    help="sentence-transformers model; default: packaged all-MiniLM-L6-v2 (offline).",
-)
-@click.option(
-    "--embeddings",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Precomputed embeddings (.npy, one row per input row); skips the model.",
-)
-@click.option(
-    "--config",
-    "config",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Thresholds file (nichefinder.toml or YAML).",
-)
-@click.option(
-    "--min-cluster-size",
-    type=click.IntRange(2),
-    default=None,
-    help="Smallest group to form; chosen from the corpus size when left out.",
-)
-@click.option(
-    "--set",
-    "settings",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Override one threshold (repeatable), e.g. --set min_authors=25.",
-)
-@click.option(
-    "--method",
-    type=click.Choice(["agglomerative", "hdbscan"]),
-    default="agglomerative",
-    show_default=True,
-    help="Clustering method; hdbscan is plain density clustering (more noise).",
-)
-@click.option("--no-cache", is_flag=True, help="Do not read or write the embedding cache.")
-@click.option(
-    "--random-state",
-    type=int,
-    default=0,
-    show_default=True,
-    help="Seed; same input and seed give byte-identical plan files.",
-)
 @click.pass_obj
 @_friendly
-def plan_command(
-    obj,
-    inputs,
-    staff,
-    out,
-    columns,
-    input_format,
-    model,
-    embeddings,
-    config,
-    settings,
-    min_cluster_size,
-    method,
-    no_cache,
-    random_state,
-):
+def plan_command(obj, staff, out, **options):
     """Find the interest groups in INPUT files and plan feeds.
 
     INPUT files are CSV, JSON Lines, Parquet, or exports from X/Twitter (tweets.js), Reddit,
@@ -196,47 +229,14 @@ def plan_command(
     from .pipeline import plan
     from .report import write_plan
 
-    result = plan(
-        list(inputs),
-        staff=staff,
-        columns=columns,
-        model=model,
-        embeddings=embeddings,
-        thresholds=_thresholds(config, settings),
-        min_cluster_size=min_cluster_size,
-        method=method,
-        random_state=random_state,
-        cache=not no_cache,
-        show_progress=obj["progress"],
-        format=input_format.lower() if input_format else None,
-    )
+    arguments = _library_arguments(obj, **options)
+    result = plan(arguments.pop("conversations"), staff=staff, **arguments)
     written = write_plan(result, out)
     _echo_summary(result, written, out)
 
 
 @cli.command("explain")
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--columns", default=None, metavar="KNOWN=YOURS,...", help="Map your column names.")
-@click.option("--format", "input_format", default=None, help="Input format, as for plan.")
-@click.option("--model", default=None, metavar="NAME_OR_PATH", help="Embedding model.")
-@click.option(
-    "--embeddings",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Precomputed embeddings (.npy).",
-)
-@click.option(
-    "--config",
-    "config",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Baseline thresholds file (nichefinder.toml or YAML).",
-)
-@click.option(
-    "--set",
-    "settings",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Override one baseline threshold (repeatable).",
-)
+@_analysis_options
 @click.option(
     "--vary",
     multiple=True,
@@ -244,36 +244,19 @@ def plan_command(
     help="Threshold to move (repeatable); default: the key ones.",
 )
 @click.option("--csv", "as_csv", is_flag=True, help="Print the table as CSV.")
-@click.option("--random-state", type=int, default=0, show_default=True)
 @click.pass_obj
 @_friendly
-def explain_command(
-    obj,
-    inputs,
-    columns,
-    input_format,
-    model,
-    embeddings,
-    config,
-    settings,
-    vary,
-    as_csv,
-    random_state,
-):
+def explain_command(obj, vary, as_csv, **options):
     """Show how the number of feeds changes as each threshold moves (what-if table).
 
-    Uses the same embedding cache as plan, so after a plan it embeds nothing.
+    Takes the same options as plan and uses the same embedding cache, so after a plan it
+    embeds nothing.
     """
     from .pipeline import NicheFinder
 
-    finder = NicheFinder(
-        model,
-        thresholds=_thresholds(config, settings),
-        random_state=random_state,
-        show_progress=obj["progress"],
-    )
-    finder.fit(list(inputs), embeddings, columns=columns, format=input_format)
-    table = finder.explain(vary=vary or None)
+    arguments = _library_arguments(obj, **options)
+    fit = {name: arguments.pop(name) for name in _FIT_ARGUMENTS}
+    table = NicheFinder(**arguments).fit(**fit).explain(vary=vary or None)
     if as_csv:
         click.echo(table.to_csv(index=False), nl=False)
         return
