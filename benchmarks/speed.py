@@ -39,13 +39,18 @@ PLAIN = "plain"
 def make_embedders(backends: list[str]) -> dict:
     """``{label: embedder}``: the plain model first, then each backend string."""
     from nichefinder.backends import backend_embedder
-    from nichefinder.embed import SentenceTransformerEmbedder
+    from nichefinder.embed import SentenceTransformerEmbedder, get_embedder
 
     embedders = {PLAIN: SentenceTransformerEmbedder()}
     for backend in backends:
+        if backend == "default":  # what nichefinder runs when no model is named
+            embedders["default"] = get_embedder(None)
+            continue
         embedder = backend_embedder(backend)
         if embedder is None:
-            raise SystemExit(f"unknown backend {backend!r}; use onnx, onnx-int8 or fast")
+            raise SystemExit(
+                f"unknown backend {backend!r}; use default, onnx, onnx-int8 or fast"
+            )
         embedders[backend] = embedder
     return embedders
 
@@ -98,7 +103,7 @@ def load_dataset(path: Path, n_rows: int, random_state: int, drop_labels=()) -> 
     frame = frame.dropna(subset=["text"])
     if "label" in frame:
         frame = frame[~frame["label"].isin(drop_labels)].dropna(subset=["label"])
-    if len(frame) > n_rows:
+    if 0 < n_rows < len(frame):
         frame = frame.sample(n=n_rows, random_state=random_state)
     return frame.reset_index(drop=True)
 
@@ -152,15 +157,17 @@ def measure_quality(embedders: dict, datasets: list[Path], n_rows: int, random_s
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--backends", default="onnx,onnx-int8,fast",
-                        help="comma-separated backends (default: onnx,onnx-int8,fast)")
+    parser.add_argument("--backends", default="default,onnx,fast",
+                        help="comma-separated backends (default: default,onnx,fast; 'default' "
+                             "is what nichefinder runs with no --model)")
     parser.add_argument("--texts", type=Path, default=DATASETS_DIR / "banking77.csv",
                         help="CSV with a text column for the speed test (default: banking77)")
     parser.add_argument("--n-texts", type=int, default=2000)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--quality", action="store_true", help="also NMI of KMeans per dataset")
     parser.add_argument("--datasets-dir", type=Path, default=DATASETS_DIR)
-    parser.add_argument("--n-rows", type=int, default=3000, help="rows sampled per dataset")
+    parser.add_argument("--n-rows", type=int, default=3000,
+                        help="rows sampled per dataset; 0 for every row")
     parser.add_argument("--random-state", type=int, default=0)
     parser.add_argument("--centre", action="store_true",
                         help="--quality: subtract each dataset's mean vector before "
@@ -181,12 +188,15 @@ def main(argv=None) -> int:
         f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
         flush=True,
     )
+    if "default" in embedders:
+        print(f"# default = {embedders['default'].name}", flush=True)
     warm = warm_up(embedders, texts)
     times = measure_speed(embedders, texts, args.repeats)
     print(speed_table(times, len(texts), warm), flush=True)
     if args.quality:
         datasets = sorted(args.datasets_dir.glob("*.csv"))
-        print(f"\n# quality: {args.n_rows:,} sampled rows per dataset; NMI against label of "
+        rows = f"{args.n_rows:,} sampled rows" if args.n_rows else "every row"
+        print(f"\n# quality: {rows} per dataset; NMI against label of "
               f"KMeans(k = true labels, random_state={args.random_state}) and of "
               "nichefinder.cluster.cluster_embeddings (noise as one group)", flush=True)
         drop = ["oos"] if args.drop_label is None else args.drop_label

@@ -228,3 +228,16 @@ def test_explain_thresholds_what_if_table():
     )
     pd.testing.assert_frame_equal(slow, table[table["threshold"] == "min_authors"]
                                   .reset_index(drop=True))
+
+
+def test_platform_counts_skip_blank_and_missing_and_break_ties_by_name():
+    from nichefinder.channels import _platform_counts, _platform_index
+
+    column = pd.Series(["reddit", "twitter", None, " ", "reddit", "twitter", "facebook"],
+                       dtype="string")
+    rows = np.arange(len(column))
+    expected = {"reddit": 2, "twitter": 2, "facebook": 1}
+    assert _platform_counts(column, rows) == expected
+    assert list(_platform_counts(_platform_index(column), rows)) == list(expected)
+    assert _platform_counts(_platform_index(column), np.array([2, 3, 6])) == {"facebook": 1}
+    assert _platform_counts(None, rows) == {}

@@ -16,7 +16,7 @@ def run(*args):
     return result
 
 
-@pytest.mark.parametrize("command", [[], ["plan"], ["staff"], ["report"], ["explain"]])
+@pytest.mark.parametrize("command", [[], ["plan"], ["staff"], ["report"], ["explain"], ["update"]])
 def test_help(command):
     result = run(*command, "--help")
     assert result.exit_code == 0
@@ -57,7 +57,8 @@ def test_plan_restaff_and_report(tmp_path):
     assert result.exit_code == 0, result.output
     assert "feed(s) recommended from" in result.output
     assert sorted(p.name for p in out.iterdir()) == [
-        "assignments.csv", "plan.json", "points.csv", "report.html", "report.md"]
+        "assignments.csv", "centroids.npy", "plan.json", "points.csv", "report.html", "report.md"]
+    assert "hit rate" in result.output  # the embedding cache's figures are printed
     assigned = pd.read_csv(out / "assignments.csv")
     assert list(assigned.columns) == ["id", "group", "feed"]
     assert len(assigned) == len(pd.read_csv(SAMPLE / "conversations.csv"))

@@ -215,3 +215,68 @@ def test_unknown_method_is_an_input_error():
     X = np.random.default_rng(0).normal(size=(100, 8))
     with pytest.raises(InputError, match="unknown clustering method 'kmeans'"):
         cluster_embeddings(X, method="kmeans")
+
+
+# -- centring, assignment and sampled clustering -----------------------------------------
+
+
+def _cone(blobs, offset=40.0):
+    """The blobs pushed far along one shared direction: every row in a narrow cone."""
+    X, y = blobs
+    shared = np.zeros(X.shape[1])
+    shared[0] = offset
+    return X + shared, y
+
+
+def test_a_narrow_cone_is_centred_and_still_split(blobs):
+    X, y = _cone(blobs)
+    unit = X / np.linalg.norm(X, axis=1, keepdims=True)
+    assert (unit.mean(0) @ unit.mean(0)) > 0.5  # mean cosine between rows
+    r = cluster_embeddings(X, random_state=0)
+    assert r.parameters["centred"] is True and r.center is not None
+    assert adjusted_rand_score(y, r.labels) > 0.9
+    plain = cluster_embeddings(X, random_state=0, center=False)
+    assert plain.center is None and plain.parameters["centred"] is False
+
+
+def test_spread_rows_are_not_centred(blobs_result):
+    assert blobs_result.parameters["centred"] is False and blobs_result.center is None
+
+
+def test_assign_groups_places_rows_as_the_clustering_did(blobs):
+    from nichefinder.cluster import assign_groups
+
+    for X in (blobs[0], _cone(blobs)[0]):
+        r = cluster_embeddings(X, random_state=0)
+        labels, similarity = assign_groups(X, r.centroids, r.fences, center=r.center)
+        assert np.mean(labels == r.labels) > 0.97
+        assert similarity.shape == labels.shape and np.all(similarity <= 1.0001)
+
+
+def test_assign_groups_rejects_centroids_of_another_width(blobs_result):
+    from nichefinder.cluster import assign_groups
+
+    with pytest.raises(InputError, match="same embedding model"):
+        assign_groups(np.ones((3, 5)), blobs_result.centroids, blobs_result.fences)
+
+
+def test_sampled_clustering_assigns_every_row(blobs, blobs_result):
+    X, y = blobs
+    sampled = cluster_embeddings(X, random_state=0, sample_size=400)
+    assert sampled.parameters["sample_size"] == 400
+    assert sampled.labels.shape == (X.shape[0],)
+    assert adjusted_rand_score(blobs_result.labels, sampled.labels) > 0.9
+    assert adjusted_rand_score(y, sampled.labels) > 0.9
+
+
+def test_sampled_clustering_uses_the_given_assigner(blobs):
+    from nichefinder.cluster import assign_groups
+
+    calls = []
+
+    def assigner(X, centroids, fences, *, assign_noise=True):
+        calls.append(X.shape[0])
+        return assign_groups(X, centroids, fences, assign_noise=assign_noise)
+
+    cluster_embeddings(blobs[0], random_state=0, sample_size=300, assign=assigner)
+    assert calls == [blobs[0].shape[0]]

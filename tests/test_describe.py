@@ -42,3 +42,35 @@ def test_class_tfidf_empty_and_stopwords_only():
     assert list(groups) == [0] and terms == []
     groups, weights, terms = class_tfidf(["a"], np.array([-1]))
     assert len(groups) == 0
+
+
+def test_top_keywords_same_from_a_sparse_row():
+    import scipy.sparse as sp
+
+    from nichefinder.describe import _top_keywords
+
+    terms = ["card", "card arrived", "arrived", "pin", "reset pin", "reset", "zebra", "apple"]
+    row = np.array([0.5, 0.7, 0.5, 0.0, 0.3, 0.3, 0.5, 0.0])
+    for n in (1, 3, 8):
+        dense = _top_keywords(row, terms, n)
+        assert _top_keywords(sp.csr_matrix(row), terms, n) == dense
+    assert dense == ("card arrived", "zebra", "reset pin")
+
+
+def test_clean_fast_paths_match_the_three_patterns():
+    import random
+
+    from nichefinder.describe import _CLEAN, _CONTRACTION, _POSSESSIVE, _clean
+
+    def by_definition(text):
+        text = _CLEAN.sub(" ", str(text)).lower()
+        return _POSSESSIVE.sub("", _CONTRACTION.sub(" ", text))
+
+    pieces = ["I", "can't", "DON’T", "it's", "Anna's", "@bob", "#deal", "&amp;", "http://x.io/a",
+              "HTTP://Y", "www.shop.com", "ok", "¿qué?", "\u00a0", "\u2028", "\t", "x2", "'s",
+              "won't", "’re", "&", "#", "@"]
+    rng = random.Random(0)
+    texts = ["".join(rng.choice(pieces) + rng.choice([" ", "", "  "]) for _ in range(8))
+             for _ in range(3000)]
+    assert [_clean(t) for t in texts] == [by_definition(t) for t in texts]
+    assert _clean(12) == "12"

@@ -30,7 +30,7 @@ def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci/run").read_text()
     test = code_lines(FIRST_SCREEN)[1]
     assert test in ci.splitlines()
-    assert ci.index("torch==2.13.0") < ci.index('-e ".[dev,fast]"')
+    assert ci.index("torch==2.13.0") < ci.index('-e ".[dev,distributed]"')
 
 
 def test_readme_plan_command_parses_and_its_files_exist():

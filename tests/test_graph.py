@@ -67,3 +67,30 @@ def test_group_interaction_without_replies_or_authors():
     info = group_interaction(posts, labels)
     assert info[0]["n_replies"] == 1 and info[0]["n_author_pairs"] is None
     assert describe_interaction(info[0]).startswith("no authors")
+
+
+def test_group_interaction_matches_a_scan_per_group():
+    """The one-sort split of replies gives what filtering all replies per group gives."""
+    import networkx as nx
+
+    rng = np.random.default_rng(0)
+    n = 600
+    authors = [None if r < 0.05 else f"u{int(r * 80)}" for r in rng.random(n)]
+    reply_to = [str(int(rng.integers(0, i))) if i and rng.random() < 0.4 else None
+                for i in range(n)]
+    posts = table(list(zip([str(i) for i in range(n)], authors, reply_to, strict=True)))
+    labels = rng.integers(-1, 7, n)
+    info = group_interaction(posts, labels, min_pairs=2)
+    for g in range(7):
+        rows = np.flatnonzero(labels == g)
+        members = {authors[i] for i in rows if authors[i] is not None}
+        sub = [(authors[i], authors[int(reply_to[i])]) for i in rows if reply_to[i] is not None]
+        sub = [(a, b) for a, b in sub if a is not None and b is not None and a != b]
+        inside = [(a, b) for a, b in sub if b in members]
+        und = nx.Graph()
+        und.add_nodes_from(members)
+        und.add_edges_from(inside)
+        assert info[g]["within_group_reply_share"] == (len(inside) / len(sub) if sub else None)
+        assert info[g]["n_author_pairs"] == und.number_of_edges()
+        biggest = max(len(c) for c in nx.connected_components(und)) if inside else 1
+        assert info[g]["largest_component_share"] == biggest / len(members)

@@ -260,3 +260,14 @@ def test_timestamps_out_of_range_are_kept_as_missing(tmp_path):
     conv = load_conversations(f)
     assert conv.posts["timestamp"].isna().all()
     assert conv.notes[0].startswith("3 timestamp(s) could not be parsed")
+
+
+def test_cells_are_stripped_text_or_none():
+    from nichefinder.ingest import _cell
+
+    assert _cell("  hi ") == "hi"
+    assert _cell("   ") is None
+    assert _cell(None) is None
+    assert _cell(float("nan")) is None
+    assert _cell(12) == "12"
+    assert _cell({"a": 1}) == '{"a": 1}'

@@ -221,10 +221,10 @@ def test_cli_format_option_is_passed_to_plan(tmp_path, monkeypatch):
     import nichefinder.pipeline
     from nichefinder.cli import cli
 
-    def fake_plan(inputs, **kwargs):
+    def fake_fit(self, conversations, embeddings=None, **kwargs):
         raise InputError(f"got format={kwargs.get('format')!r}")
 
-    monkeypatch.setattr(nichefinder.pipeline, "plan", fake_plan)
+    monkeypatch.setattr(nichefinder.pipeline.NicheFinder, "fit", fake_fit)
     f = tmp_path / "export.txt"
     f.write_text("{}")
     result = CliRunner().invoke(cli, ["plan", str(f), "--format", "Reddit"])

@@ -293,3 +293,83 @@ def test_reply_graph_evidence_and_optional_gate():
     assert strict[1]["genuine"].evidence[0] == (
         "nobody talks back: 0% of posts are replies (needs 20%)"
     )
+
+
+# --------------------------------------------------------------------------------------------
+# the fast paths give the numbers of the plain definitions
+# --------------------------------------------------------------------------------------------
+
+
+def _duplicates_by_definition(texts, emb, author_codes, hours, th, rows):
+    """Every pair of the group compared at once: the definition the fast path must match."""
+    from nichefinder.score import _normalise_text
+
+    keys = pd.Series([_normalise_text(t) for t in texts])
+    long_enough = ((keys.str.count(" ") + 1 >= th.min_duplicate_words) & (keys.str.len() > 0)
+                   ).to_numpy()
+    codes = pd.factorize(keys)[0]
+    pair = (emb[rows] @ emb.T) > th.duplicate_similarity
+    pair |= codes[rows][:, None] == codes[None, :]
+    pair[np.arange(len(rows)), rows] = False
+    pair &= long_enough[None, :] & long_enough[rows][:, None]
+    close = np.zeros_like(pair)
+    if author_codes is not None:
+        a = author_codes[rows][:, None]
+        close |= (a == author_codes[None, :]) & (a >= 0)
+    if hours is not None:
+        close |= np.abs(hours[rows][:, None] - hours[None, :]) <= th.duplicate_window_hours
+    return pair.any(axis=1).mean(), (pair & close).any(axis=1).mean()
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("known", ["both", "authors", "hours"])
+def test_duplicate_shares_match_the_pairwise_definition(seed, known):
+    from nichefinder.score import _DUP_EXACT_LIMIT, _duplicate_shares
+
+    rng = np.random.default_rng(seed)
+    m = 300 if seed < 3 else _DUP_EXACT_LIMIT + 200  # the last one is sampled
+    base = ["my card never arrived in the post", "how do I reset my pin code today",
+            "ok", "is the app down for everyone else", "refund still not here after weeks"]
+    texts = [base[i] + ("!" * int(rng.integers(0, 2))) for i in rng.integers(0, len(base), m)]
+    emb = rng.standard_normal((m, 8)).astype(np.float32)
+    emb[rng.random(m) < 0.3] = emb[0]  # embedding twins with other texts
+    emb /= np.linalg.norm(emb, axis=1, keepdims=True)
+    authors = rng.integers(-1, 40, m) if known != "hours" else None
+    hours = rng.uniform(0, 2000, m) if known != "authors" else None
+    if hours is not None:
+        hours[rng.random(m) < 0.1] = np.nan
+    th = Thresholds()
+    fast = _duplicate_shares(np.array(texts, dtype=object), emb, authors, hours, th,
+                             np.random.RandomState(seed))
+    rows = np.arange(m) if m <= _DUP_EXACT_LIMIT else np.sort(
+        np.random.RandomState(seed).choice(m, size=1500, replace=False))
+    assert fast == _duplicates_by_definition(texts, emb, authors, hours, th, rows)
+
+
+def test_nearest_is_the_float64_argmax_even_for_near_ties():
+    from nichefinder.score import _nearest
+
+    rng = np.random.default_rng(0)
+    emb = rng.standard_normal((5000, 16)).astype(np.float32)
+    emb /= np.linalg.norm(emb, axis=1, keepdims=True)
+    centres = rng.standard_normal((30, 16))
+    centres[1] = centres[0] + 1e-9  # a near tie for every post close to centre 0
+    centres /= np.linalg.norm(centres, axis=1, keepdims=True)
+    rows = np.arange(0, 5000, 3)
+    expected = np.argmax(emb[rows].astype(np.float64) @ centres.T, axis=1)
+    np.testing.assert_array_equal(_nearest(emb, rows, centres), expected)
+
+
+def test_normalise_text_matches_the_two_patterns():
+    import random
+
+    from nichefinder.score import _NORMALISE, _SPACES, _normalise_text
+
+    def by_definition(text):
+        return _SPACES.sub(" ", _NORMALISE.sub(" ", str(text).lower())).strip()
+
+    chars = list("ab Z9 .,!?@#_-'\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\u00a0\u2000\u2028\u3000é😀")
+    rng = random.Random(0)
+    texts = ["".join(rng.choice(chars) for _ in range(rng.randint(0, 30))) for _ in range(5000)]
+    texts += ["http://x.io/a b", "  www.x.com  hi ", "#tag @who 12 ok"]
+    assert [_normalise_text(t) for t in texts] == [by_definition(t) for t in texts]

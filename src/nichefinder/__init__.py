@@ -31,6 +31,8 @@ def __getattr__(name):
         "NicheFinder": ("pipeline", "NicheFinder"),
         "load_conversations": ("ingest", "load_conversations"),
         "embed_texts": ("embed", "embed_texts"),
+        "embed_distributed": ("distributed", "embed_distributed"),
+        "DaskAssigner": ("distributed", "DaskAssigner"),
         "cluster_embeddings": ("cluster", "cluster_embeddings"),
         "describe_groups": ("describe", "describe_groups"),
         "score_groups": ("score", "score_groups"),
@@ -40,6 +42,9 @@ def __getattr__(name):
         "write_plan": ("report", "write_plan"),
         "read_plan": ("report", "read_plan"),
         "render_markdown": ("report", "render_markdown"),
+        "update_plan": ("update", "update_plan"),
+        "write_update": ("update", "write_update"),
+        "Update": ("update", "Update"),
     }
     if name in lazy:
         import importlib
@@ -67,6 +72,8 @@ __all__ = [
     "StaffingError",
     "load_conversations",
     "embed_texts",
+    "embed_distributed",
+    "DaskAssigner",
     "cluster_embeddings",
     "describe_groups",
     "score_groups",
@@ -76,4 +83,7 @@ __all__ = [
     "write_plan",
     "read_plan",
     "render_markdown",
+    "update_plan",
+    "write_update",
+    "Update",
 ]

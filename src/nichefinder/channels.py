@@ -111,6 +111,7 @@ class _Prepared:
     incidence: sp.csr_matrix | None = None  # (k, n_distinct_authors) 0/1
     n_grouped: int = 0
     span_days: float | None = None
+    members: dict[int, np.ndarray] | None = None  # rows of each group, ascending
 
 
 def _prepare(posts: pd.DataFrame, labels: np.ndarray, embeddings: np.ndarray,
@@ -121,15 +122,18 @@ def _prepare(posts: pd.DataFrame, labels: np.ndarray, embeddings: np.ndarray,
             f"posts ({len(posts)} rows), labels ({len(labels)}) and embeddings "
             f"({len(embeddings)}) must have one entry per post"
         )
+    embeddings = np.asarray(embeddings)
     groups = sorted(int(g) for g in np.unique(labels) if g != NOISE)
     index = {g: i for i, g in enumerate(groups)}
     themes_arr = np.asarray(themes if themes is not None else [], dtype=int)
-    size = {g: int((labels == g).sum()) for g in groups}
-    first_row = {g: int(np.flatnonzero(labels == g)[0]) for g in groups}
+    members = _rows_by_group(labels, groups)
+    size = {g: len(members[g]) for g in groups}
+    first_row = {g: int(members[g][0]) for g in groups}
     theme = {g: (int(themes_arr[g]) if 0 <= g < len(themes_arr) else None) for g in groups}
-    emb = np.asarray(embeddings, dtype=np.float64)
     if groups:
-        cent = np.vstack([emb[labels == g].mean(axis=0) for g in groups])
+        # float64 per group: the same means as converting every row first, without the copy
+        cent = np.vstack([np.asarray(embeddings[members[g]], dtype=np.float64).mean(axis=0)
+                          for g in groups])
         norms = np.linalg.norm(cent, axis=1, keepdims=True)
         cent /= np.where(norms == 0, 1, norms)
         similarity = cent @ cent.T
@@ -141,7 +145,7 @@ def _prepare(posts: pd.DataFrame, labels: np.ndarray, embeddings: np.ndarray,
     if "author" in posts.columns and posts["author"].notna().any() and groups:
         mask = (labels != NOISE) & posts["author"].notna().to_numpy()
         codes, uniques = pd.factorize(posts["author"][mask])
-        rows = np.array([index[int(g)] for g in labels[mask]], dtype=int)
+        rows = np.searchsorted(np.asarray(groups), labels[mask])
         inc = sp.csr_matrix((np.ones(len(rows)), (rows, codes)),
                             shape=(len(groups), len(uniques)))
         inc.data[:] = 1.0
@@ -153,7 +157,17 @@ def _prepare(posts: pd.DataFrame, labels: np.ndarray, embeddings: np.ndarray,
         jaccard = np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
         n_authors = {g: int(count[index[g]]) for g in groups}
     return _Prepared(groups, labels, size, first_row, theme, jaccard, similarity, index,
-                     n_authors, inc, int((labels != NOISE).sum()), _time_span_days(posts))
+                     n_authors, inc, int((labels != NOISE).sum()), _time_span_days(posts),
+                     members)
+
+
+def _rows_by_group(labels: np.ndarray, groups: list[int]) -> dict[int, np.ndarray]:
+    """Rows of each group, ascending (as ``np.flatnonzero(labels == g)``), from one sort."""
+    order = np.argsort(labels, kind="stable")
+    ordered = labels[order]
+    starts = np.searchsorted(ordered, groups, side="left")
+    ends = np.searchsorted(ordered, groups, side="right")
+    return {g: order[a:b] for g, a, b in zip(groups, starts, ends, strict=True)}
 
 
 def _merge(prep: _Prepared, passing: list[int], th: Thresholds, small: set[int] = frozenset()
@@ -290,14 +304,31 @@ def _failed_lines(scores: Mapping[str, Score]) -> list[str]:
 # --------------------------------------------------------------------------------------------
 
 
-def _platform_counts(platform: pd.Series | None, rows: np.ndarray) -> dict[str, int]:
+def _platform_index(platform: pd.Series | None):
+    """``(codes, names, usable)`` of a platform column, for :func:`_platform_counts`."""
+    if platform is None:
+        return None
+    codes, uniques = pd.factorize(platform)  # missing -> -1
+    names = [str(u) for u in uniques]
+    usable = np.array([name.strip() != "" for name in names], dtype=bool)
+    return codes, names, usable
+
+
+def _platform_counts(platform, rows: np.ndarray) -> dict[str, int]:
+    """Posts per platform among ``rows``, most first (ties by name); blanks and missing skipped.
+
+    ``platform`` is a column or its :func:`_platform_index` (counting is then one bincount).
+    """
     if platform is None:
         return {}
-    vals = platform.iloc[rows].dropna().astype(str)
-    vals = vals[vals.str.strip() != ""]
-    counts = vals.value_counts()
-    items = sorted(counts.items(), key=lambda kv: (-int(kv[1]), kv[0]))
-    return {str(k): int(v) for k, v in items}
+    if isinstance(platform, pd.Series):
+        platform = _platform_index(platform)
+    codes, names, usable = platform
+    picked = codes[rows]
+    counts = np.bincount(picked[picked >= 0], minlength=len(names))
+    items = sorted(((names[i], int(counts[i])) for i in np.flatnonzero((counts > 0) & usable)),
+                   key=lambda kv: (-kv[1], kv[0]))
+    return dict(items)
 
 
 def _long_form(texts: Iterable[str]) -> tuple[float, float]:
@@ -375,7 +406,7 @@ def recommend_feeds(
     descs = _descriptions_by_id(descriptions)
     comps, why, passing, pooled = _plan(prep, scores, th)
 
-    platform = posts["platform"] if "platform" in posts.columns else None
+    platform = _platform_index(posts["platform"]) if "platform" in posts.columns else None
     texts = posts["text"] if "text" in posts.columns else pd.Series([""] * len(posts))
     span_days = _time_span_days(posts)
 
@@ -392,7 +423,7 @@ def recommend_feeds(
     main_of_feed: dict[int, int] = {}
     for fid, members in enumerate(comps):
         main = members[0]
-        rows = np.flatnonzero(np.isin(prep.labels, members))
+        rows = np.sort(np.concatenate([prep.members[g] for g in members]))
         counts = _platform_counts(platform, rows)
         total = sum(counts.values())
         platforms = tuple(
@@ -494,12 +525,12 @@ def recommend_feeds(
             verdict=verdict,
             reasons=reasons,
             feed=feed,
-            platforms=_platform_counts(platform, np.flatnonzero(prep.labels == g)),
+            platforms=_platform_counts(platform, prep.members[g]),
         ))
 
     feed_of_row = np.full(len(prep.labels), -1, dtype=int)
     for g, fid in feed_of_group.items():
-        feed_of_row[prep.labels == g] = fid
+        feed_of_row[prep.members[g]] = fid
     return Recommendation(groups=tuple(out_groups), feeds=tuple(feeds), feed_of_row=feed_of_row)
 
 

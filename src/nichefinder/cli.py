@@ -74,6 +74,19 @@ def _thresholds(config, settings):
     return parse_overrides(settings, load_thresholds(config) if config else None)
 
 
+def _echo_embedding(stats: dict) -> None:
+    if stats.get("cache") is None:
+        click.echo(f"embeddings: {stats['posts']:,} posts, vectors given (nothing embedded)")
+    elif stats["cache"] is False:
+        click.echo(f"embeddings: {stats['posts']:,} posts embedded, cache off")
+    else:
+        click.echo(
+            f"embeddings: {stats['posts']:,} posts, {stats['unique_texts']:,} unique texts: "
+            f"{stats['from_cache']:,} from the cache ({stats['hit_rate']:.0%} hit rate), "
+            f"{stats['embedded']:,} embedded"
+        )
+
+
 def _echo_summary(plan, written, out) -> None:
     s = plan.summary
     click.echo(
@@ -115,7 +128,9 @@ _ANALYSIS_OPTIONS = [
         "--model",
         default=None,
         metavar="NAME_OR_PATH",
-        help="sentence-transformers model; default: packaged all-MiniLM-L6-v2 (offline).",
+        help="Embedding model: default the packaged all-MiniLM-L6-v2 as int8 ONNX (offline); "
+        "'all-MiniLM-L6-v2' for plain sentence-transformers, 'fast' for a first look at huge "
+        "inputs, or any sentence-transformers name or path.",
     ),
     click.option(
         "--embeddings",
@@ -147,6 +162,12 @@ _ANALYSIS_OPTIONS = [
         default="agglomerative",
         show_default=True,
         help="Clustering method; hdbscan is plain density clustering (more noise).",
+    ),
+    click.option(
+        "--sample-size",
+        type=click.IntRange(min=2),
+        default=None,
+        help="Most posts clustered at once (default 30,000); the rest are assigned to groups.",
     ),
     click.option("--no-cache", is_flag=True, help="Do not read or write the embedding cache."),
     click.option(
@@ -181,6 +202,7 @@ def _library_arguments(
     settings,
     min_cluster_size,
     method,
+    sample_size,
     no_cache,
     random_state,
 ) -> dict:
@@ -194,6 +216,7 @@ def _library_arguments(
         "thresholds": _thresholds(config, settings),
         "min_cluster_size": min_cluster_size,
         "method": method,
+        "sample_size": sample_size,
         "random_state": random_state,
         "cache": not no_cache,
         "show_progress": obj["progress"],
@@ -215,9 +238,16 @@ def _library_arguments(
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder for the plan files.",
 )
+@click.option(
+    "--scheduler",
+    default=None,
+    metavar="ADDRESS",
+    help="Embed and assign on a running Dask cluster, e.g. tcp://host:8786 "
+    "(pip install 'nichefinder[distributed]'; see docs/distributed.md).",
+)
 @click.pass_obj
 @_friendly
-def plan_command(obj, staff, out, **options):
+def plan_command(obj, staff, out, scheduler, **options):
     """Find the interest groups in INPUT files and plan feeds.
 
     INPUT files are CSV, JSON Lines, Parquet, or exports from X/Twitter (tweets.js), Reddit,
@@ -226,12 +256,21 @@ def plan_command(obj, staff, out, **options):
     Writes plan.json, assignments.csv, report.md (and rejects.csv when rows were
     rejected) to --out.
     """
-    from .pipeline import plan
+    from .pipeline import NicheFinder
     from .report import write_plan
 
     arguments = _library_arguments(obj, **options)
-    result = plan(arguments.pop("conversations"), staff=staff, **arguments)
+    fit = {name: arguments.pop(name) for name in _FIT_ARGUMENTS}
+    if scheduler is None:
+        finder = NicheFinder(**arguments).fit(**fit)
+    else:
+        from .distributed import connect_scheduler, fit_distributed
+
+        with connect_scheduler(scheduler) as client:
+            finder = fit_distributed(NicheFinder(**arguments), client=client, **fit)
+    result = finder.plan(staff)
     written = write_plan(result, out)
+    _echo_embedding(finder.embedding_stats_)
     _echo_summary(result, written, out)
 
 
@@ -302,6 +341,72 @@ def report_command(plan_dir):
     atomic_write(folder / "report.md", render_markdown(saved))
     atomic_write(folder / "report.html", render_html(saved))
     click.echo(f"Wrote report.md and report.html to {folder}")
+
+
+@cli.command("update")
+@click.argument("plan_dir", type=click.Path(path_type=Path))
+@click.argument(
+    "inputs", metavar="NEW_INPUT...", nargs=-1, required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+)
+@click.option(
+    "--out",
+    default="nichefinder-update",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for update.json, update_assignments.csv, update.md (and rejects.csv).",
+)
+@click.option("--columns", default=None, metavar="KNOWN=YOURS,...",
+              help="Map your column names, e.g. text=body,author=user,timestamp=created_at.")
+@click.option("--format", "input_format", default=None,
+              type=click.Choice(FORMATS, case_sensitive=False),
+              help="Read every input as this format instead of detecting it from the content.")
+@click.option("--model", default=None, metavar="NAME_OR_PATH",
+              help="Embedding model; default: the plan's own (parameters.model in plan.json).")
+@click.option("--embeddings", type=click.Path(dir_okay=False, path_type=Path),
+              help="Precomputed embeddings of the new posts (.npy, one row per input row).")
+@click.option("--config", "config", type=click.Path(dir_okay=False, path_type=Path),
+              help="Judge new groups by this thresholds file instead of the plan's thresholds.")
+@click.option("--set", "settings", multiple=True, metavar="NAME=VALUE",
+              help="Override one of the plan's thresholds (repeatable), e.g. --set min_posts=15.")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the embedding cache.")
+@click.option("--random-state", type=int, default=0, show_default=True,
+              help="Seed of the new-group search; same input and seed give the same files.")
+@click.option("--fail-on-drift", is_flag=True,
+              help="Exit with status 1 when the verdict is re-plan (for scheduled jobs).")
+@click.pass_obj
+@_friendly
+def update_command(obj, plan_dir, inputs, out, columns, input_format, model, embeddings, config,
+                   settings, no_cache, random_state, fail_on_drift):
+    """Place NEW_INPUT conversations in the plan at PLAN_DIR, without clustering again.
+
+    Reports each feed's share of the new posts against the plan's, the noise share, groups
+    forming among posts that fit no group, and a verdict: fits, or re-plan (a new group
+    emerged, a feed's volume collapsed, or much more noise). Exit status: 0, or 1 with
+    --fail-on-drift when the verdict is re-plan; 2 on bad input.
+    """
+    from .update import render_update_summary, update_plan, write_update
+
+    thresholds = None  # the plan's own
+    if config:
+        thresholds = _thresholds(config, settings)
+    elif settings:
+        from .config import parse_overrides
+
+        names = [str(pair).partition("=")[0].strip() for pair in settings]
+        thresholds = {
+            n: getattr(parse_overrides([p]), n) for n, p in zip(names, settings, strict=True)
+        }
+    result = update_plan(
+        plan_dir, list(inputs), model=model, embeddings=embeddings, columns=columns,
+        format=input_format.lower() if input_format else None, thresholds=thresholds,
+        cache=not no_cache, random_state=random_state, show_progress=obj["progress"],
+    )
+    written = write_update(result, out)
+    click.echo(render_update_summary(result))
+    click.echo(f"Wrote {', '.join(p.name for p in written.values())} to {out}")
+    if fail_on_drift and result.verdict == "re-plan":
+        click.get_current_context().exit(1)
 
 
 def main() -> None:  # pragma: no cover - console entry

@@ -95,9 +95,15 @@ class GroupDescription:
 
 
 def _clean(text) -> str:
-    text = _CLEAN.sub(" ", str(text)).lower()
-    text = _CONTRACTION.sub(" ", text)
-    return _POSSESSIVE.sub("", text)
+    text = str(text)
+    # each pattern needs one of these characters to match: skip the ones that cannot
+    if "@" in text or "#" in text or "&" in text or "http" in text or "www." in text:
+        text = _CLEAN.sub(" ", text)
+    text = text.lower()
+    if "'" in text or "’" in text:
+        text = _CONTRACTION.sub(" ", text)
+        text = _POSSESSIVE.sub("", text)
+    return text
 
 
 def class_tfidf(texts: Sequence[str], labels: np.ndarray) -> tuple[np.ndarray, sp.csr_matrix, list]:
@@ -111,11 +117,15 @@ def class_tfidf(texts: Sequence[str], labels: np.ndarray) -> tuple[np.ndarray, s
         ``(n_groups, n_terms)`` c-TF-IDF weights.
     terms : list of str
     """
+    return _class_tfidf([_clean(t) for t in texts], labels)
+
+
+def _class_tfidf(docs: list[str], labels: np.ndarray) -> tuple[np.ndarray, sp.csr_matrix, list]:
+    """:func:`class_tfidf` of texts already passed through :func:`_clean`."""
     labels = np.asarray(labels)
     groups = np.unique(labels[labels != NOISE])
     if len(groups) == 0:
         return groups, sp.csr_matrix((0, 0)), []
-    docs = [_clean(t) for t in texts]
     min_df = 2 if len(docs) >= 50 else 1
     vectorizer = CountVectorizer(
         stop_words=_STOP, ngram_range=(1, 2), min_df=min_df, token_pattern=r"(?u)\b[a-z][a-z']+\b"
@@ -124,17 +134,19 @@ def class_tfidf(texts: Sequence[str], labels: np.ndarray) -> tuple[np.ndarray, s
         counts = vectorizer.fit_transform(docs)
     except ValueError:  # nothing but stop words
         return groups, sp.csr_matrix((len(groups), 0)), []
-    index = {g: i for i, g in enumerate(groups)}
-    rows = np.array([index.get(g, -1) for g in labels])
-    keep = rows >= 0
+    # row of each post's group in ``groups`` (-1 for noise), without a Python loop over posts
+    rows = np.searchsorted(groups, labels)
+    keep = (labels != NOISE) & (rows < len(groups))
+    keep[keep] = groups[rows[keep]] == labels[keep]
+    rows = np.where(keep, rows, -1)
     membership = sp.csr_matrix(
         (np.ones(keep.sum()), (rows[keep], np.flatnonzero(keep))), shape=(len(groups), len(docs))
     )
-    tf = membership @ counts
-    tf = sp.csr_matrix(tf, dtype=np.float64)
+    group_counts = membership @ counts
+    tf = sp.csr_matrix(group_counts, dtype=np.float64)
     sums = np.asarray(tf.sum(axis=1)).ravel()
     tf = sp.diags(1 / np.where(sums == 0, 1, sums)) @ tf
-    freq = np.asarray((membership @ counts).sum(axis=0)).ravel()
+    freq = np.asarray(group_counts.sum(axis=0)).ravel()
     mean_words = sums.mean()
     idf = np.log1p(mean_words / np.where(freq == 0, 1, freq))
     weights = sp.csr_matrix(tf @ sp.diags(idf))
@@ -150,11 +162,27 @@ def class_tfidf(texts: Sequence[str], labels: np.ndarray) -> tuple[np.ndarray, s
     return groups, weights, terms
 
 
-def _top_keywords(row: np.ndarray, terms: list, n: int) -> tuple[str, ...]:
-    order = np.lexsort((np.array(terms, dtype=object) if terms else [], -row))
+def _top_keywords(row: np.ndarray, terms: list, n: int, rank: np.ndarray | None = None
+                  ) -> tuple[str, ...]:
+    """The ``n`` best keywords of one group's c-TF-IDF ``row`` (dense, or a sparse 1-row matrix).
+
+    Highest weight first, ties by term; ``rank`` (each term's place in sorted order) saves
+    sorting the terms once per group.
+    """
+    if sp.issparse(row):
+        row = sp.csr_matrix(row)
+        cols, values = row.indices, row.data
+    else:
+        cols = np.arange(len(row))
+        values = np.asarray(row)
+    positive = values > 0  # the walk stops at the first weight <= 0
+    cols, values = cols[positive], values[positive]
+    if rank is None:
+        rank = np.argsort(np.argsort(np.array(terms, dtype=object), kind="stable"), kind="stable")
+    order = cols[np.lexsort((rank[cols], -values))]
     chosen: list[str] = []
     for j in order:
-        if row[j] <= 0 or len(chosen) >= n:
+        if len(chosen) >= n:
             break
         term = terms[j]
         words = set(term.split())
@@ -166,12 +194,18 @@ def _top_keywords(row: np.ndarray, terms: list, n: int) -> tuple[str, ...]:
     return tuple(chosen[:n])
 
 
-def _coverage(texts: Sequence[str], keywords: tuple[str, ...]) -> float:
-    """Share of ``texts`` containing at least one keyword as whole words."""
-    if not keywords or not texts:
+def _coverage(texts: Sequence[str], keywords: tuple[str, ...], *, cleaned: bool = False) -> float:
+    """Share of ``texts`` containing at least one keyword as whole words.
+
+    ``cleaned=True`` says the texts have already been through :func:`_clean`.
+    """
+    if not keywords or not len(texts):
         return 0.0
     pattern = re.compile(r"\b(?:" + "|".join(re.escape(k) for k in keywords) + r")\b")
-    return float(np.mean([bool(pattern.search(_clean(t))) for t in texts]))
+    search = pattern.search
+    if cleaned:
+        return float(np.mean([bool(search(t)) for t in texts]))
+    return float(np.mean([bool(search(_clean(t))) for t in texts]))
 
 
 def _label(keywords: tuple[str, ...]) -> str:
@@ -217,14 +251,23 @@ def describe_groups(
     """
     labels = np.asarray(labels)
     ids = list(ids) if ids is not None else [str(i) for i in range(len(texts))]
-    groups, weights, terms = class_tfidf(texts, labels)
-    dense = weights.toarray() if weights.shape[1] else np.zeros((len(groups), 0))
+    docs = [_clean(t) for t in texts]
+    groups, weights, terms = _class_tfidf(docs, labels)
+    weights = sp.csr_matrix(weights)
+    rank = (np.argsort(np.argsort(np.array(terms, dtype=object), kind="stable"), kind="stable")
+            if terms else None)
+    # members of every group in one sort (ascending rows within a group, as flatnonzero gives)
+    by_label = np.argsort(labels, kind="stable")
+    sorted_labels = labels[by_label]
+    starts = np.searchsorted(sorted_labels, groups, side="left")
+    ends = np.searchsorted(sorted_labels, groups, side="right")
     out = []
     for gi, group in enumerate(groups):
-        members = np.flatnonzero(labels == group)
-        keywords = _top_keywords(dense[gi], terms, n_keywords) if terms else ()
-        centre = embeddings[members].mean(axis=0)
-        sims = embeddings[members] @ centre
+        members = by_label[starts[gi]:ends[gi]]
+        keywords = _top_keywords(weights[gi], terms, n_keywords, rank) if terms else ()
+        vectors = embeddings[members]
+        centre = vectors.mean(axis=0)
+        sims = vectors @ centre
         order = members[np.lexsort((members, -sims))]
         examples, example_ids, seen = [], [], set()
         for i in order:
@@ -237,7 +280,7 @@ def describe_groups(
             if len(examples) >= n_examples:
                 break
         label = _label(keywords) if keywords else f"group {int(group)}"
-        coverage = _coverage([texts[i] for i in members], keywords)
+        coverage = _coverage([docs[i] for i in members], keywords, cleaned=True)
         out.append(
             GroupDescription(
                 id=int(group),

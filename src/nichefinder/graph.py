@@ -135,12 +135,22 @@ def group_interaction(
     has_replies = bool(parent.notna().any())
     is_reply = parent.notna().to_numpy()
     pairs = _reply_pairs(posts)
-    pairs["group"] = labels[pairs["row"].to_numpy()] if len(pairs) else np.array([], int)
     a_arr = authors.to_numpy(dtype=object, na_value=None)
+    # replies between two different known people, split by the group of the reply (one sort,
+    # not one scan of all replies per group)
+    p_author = pairs["author"].to_numpy(dtype=object)
+    p_parent = pairs["parent_author"].to_numpy(dtype=object)
+    known = pd.notna(p_author) & pd.notna(p_parent)
+    known[known] = p_author[known] != p_parent[known]
+    p_group = labels[pairs["row"].to_numpy()[known]] if len(pairs) else np.array([], int)
+    p_author, p_parent = p_author[known], p_parent[known]
+    by_group = np.argsort(p_group, kind="stable")
+    p_sorted = p_group[by_group]
+    members = _rows_by_group(labels)
 
     out: dict[int, dict[str, Any]] = {}
     for g in sorted(int(x) for x in np.unique(labels) if x != NOISE):
-        rows = np.flatnonzero(labels == g)
+        rows = members[g]
         n = len(rows)
         n_replies = int(is_reply[rows].sum())
         info: dict[str, Any] = {
@@ -155,17 +165,18 @@ def group_interaction(
         }
         if has_authors:
             group_authors = {a for a in a_arr[rows] if a is not None}
-            sub = pairs[(pairs["group"] == g)].dropna(subset=["author", "parent_author"])
-            sub = sub[sub["author"] != sub["parent_author"]]
-            if len(sub):
-                inside = sub["parent_author"].isin(group_authors).to_numpy()
+            lo, hi = np.searchsorted(p_sorted, [g, g + 1], side="left")
+            take = by_group[lo:hi]
+            sub_author, sub_parent = p_author[take], p_parent[take]
+            if len(take):
+                inside = np.fromiter((a in group_authors for a in sub_parent), bool, len(take))
                 info["within_group_reply_share"] = float(inside.mean())
-                talk = sub[inside]
+                talk = zip(sub_author[inside], sub_parent[inside], strict=True)
             else:
-                talk = sub
+                talk = ()
             und = nx.Graph()
             und.add_nodes_from(group_authors)
-            und.add_edges_from(zip(talk["author"], talk["parent_author"], strict=True))
+            und.add_edges_from(talk)
             n_pairs = und.number_of_edges()
             info["n_author_pairs"] = int(n_pairs)
             if group_authors:
@@ -183,6 +194,13 @@ def group_interaction(
                 info["kind"] = "community" if community else "broadcast"
         out[g] = info
     return out
+
+
+def _rows_by_group(labels: np.ndarray) -> dict[int, np.ndarray]:
+    """Rows of each label, ascending (as ``np.flatnonzero(labels == g)``), from one sort."""
+    order = np.argsort(labels, kind="stable")
+    ids, starts, counts = np.unique(labels[order], return_index=True, return_counts=True)
+    return {int(g): order[a:a + c] for g, a, c in zip(ids, starts, counts, strict=True)}
 
 
 def describe_interaction(info: Mapping[str, Any]) -> str:

@@ -120,6 +120,8 @@ def parse_columns(spec: str | Mapping[str, str] | Sequence[str] | None) -> dict[
 
 
 def _cell(value) -> str | None:
+    if type(value) is str:  # the common case, first
+        return value.strip() or None
     if value is None:
         return None
     if isinstance(value, float) and value != value:
@@ -260,6 +262,7 @@ class _Accumulator:
         self.seen_posts: dict[tuple, str] = {}
         self.n_read = 0
         self.n_cut = 0
+        self._names: dict[Path, str] = {}  # path.name, looked up once per file
 
     def reject(self, path: Path, row: int, id, reason: str, content: str) -> None:
         self.rejects.append(dict(source=path.name, row=row, id=id, reason=reason, content=content))
@@ -308,10 +311,12 @@ class _Accumulator:
             )
 
     def _add_record(self, path, row, record, reason, raw, names, mapped) -> None:
-        post = {known: _cell(record.get(name)) for known, name in names.items()}
+        get = record.get
+        post = {known: _cell(get(name)) for known, name in names.items()}
+        file_name = self._names.get(path) or self._names.setdefault(path, path.name)
         if post["id"] is None:
-            post["id"] = f"{path.name}:{row}" if self.multi else str(row)
-        where = f"{path.name} row {row}" if self.multi else f"row {row}"
+            post["id"] = f"{file_name}:{row}" if self.multi else str(row)
+        where = f"{file_name} row {row}" if self.multi else f"row {row}"
         if reason or post["text"] is None:
             if reason:
                 why = reason
@@ -335,11 +340,11 @@ class _Accumulator:
                             "timestamp); remove the repeat", _raw_content(record, raw))
                 return
             self.seen_posts[key] = where
-        self.seen_ids[post["id"]] = f"{path.name} row {row}"
+        self.seen_ids[post["id"]] = f"{file_name} row {row}"
         if len(post["text"]) > MAX_TEXT_CHARS:
             post["text"] = post["text"][:MAX_TEXT_CHARS]
             self.n_cut += 1
-        post["source"] = path.name
+        post["source"] = file_name
         post["row"] = row
         post["position"] = self.n_read - 1
         self.records.append(post)

@@ -22,7 +22,15 @@ from .cluster import cluster_embeddings
 from .conduct import code_of_conduct
 from .config import Thresholds, load_thresholds
 from .describe import describe_groups
-from .embed import DEFAULT_MODEL, embed_texts, get_embedder, load_embeddings
+from .embed import (
+    DEFAULT_MODEL,
+    EmbeddingCache,
+    embed_texts,
+    embedding_stats,
+    get_embedder,
+    load_embeddings,
+    unit_rows,
+)
 from .exceptions import InputError
 from .ingest import Conversations, load_conversations
 from .intents import intent_shares
@@ -75,6 +83,13 @@ class NicheFinder:
         Smallest group the clustering may form; chosen from the corpus size when ``None``.
     method : {"agglomerative", "hdbscan"}, default "agglomerative"
         Clustering method (see :func:`nichefinder.cluster.cluster_embeddings`).
+    sample_size : int, optional
+        Largest number of posts clustered at once; a larger input is clustered on a seeded
+        sample and every post is then assigned (default 30,000; see
+        :func:`nichefinder.cluster.cluster_embeddings`).
+    assigner : callable, optional
+        Replaces :func:`nichefinder.cluster.assign_groups` for that assignment, e.g.
+        :class:`nichefinder.distributed.DaskAssigner` to run it on a Dask cluster.
     random_state : int, RandomState or None
         Seed for every random step; the same seed and input give the same plan.
     cache : bool or path, default=True
@@ -90,6 +105,10 @@ class NicheFinder:
     descriptions_ : list of GroupDescription
     scores_ : dict
         Scores by group id.
+    embedding_stats_ : dict
+        What the embedding step did: ``posts``, ``unique_texts``, ``from_cache``, ``embedded``
+        and ``hit_rate`` (``cache`` is False when the cache was off, None when embeddings were
+        given).
 
     Examples
     --------
@@ -105,12 +124,16 @@ class NicheFinder:
         thresholds=None,
         min_cluster_size=None,
         method="agglomerative",
+        sample_size=None,
+        assigner=None,
         random_state=None,
         cache=True,
         show_progress=False,
     ):
         self.model = model
         self.method = method
+        self.sample_size = sample_size
+        self.assigner = assigner
         self.thresholds = thresholds
         self.min_cluster_size = min_cluster_size
         self.random_state = random_state
@@ -135,6 +158,24 @@ class NicheFinder:
             texts, self._embedder, cache=self.cache, show_progress=self.show_progress
         )
 
+    def _embed_posts(self, texts) -> np.ndarray:
+        """Embed the posts through the cache and record what came from it."""
+        store = self.cache
+        if store is not False and not isinstance(store, EmbeddingCache):
+            store = EmbeddingCache(None if store is True else store)
+        before = (store.hits, store.misses) if store is not False else (0, 0)
+        try:
+            vectors = embed_texts(
+                texts, self._embedder, cache=store, show_progress=self.show_progress
+            )
+        finally:
+            if store is not False and store is not self.cache:
+                store.close()
+        self.embedding_stats_ = embedding_stats(
+            len(texts), None if store is False else store, before
+        )
+        return vectors
+
     def fit(self, conversations, embeddings=None, *, columns=None, format=None) -> NicheFinder:
         """Read, embed, cluster, describe and score.
 
@@ -157,8 +198,9 @@ class NicheFinder:
         self._embedder = get_embedder(self.model, show_progress=self.show_progress)
         conv = _as_conversations(conversations, columns, format)
         posts = conv.posts
+        self.embedding_stats_ = {"posts": len(posts), "cache": None}
         if embeddings is None:
-            vectors = self._embed(posts["text"].tolist())
+            vectors = self._embed_posts(posts["text"].tolist())
         elif isinstance(embeddings, (str, Path)):
             vectors = load_embeddings(embeddings, len(posts), posts["position"], conv.n_read)
         else:
@@ -170,8 +212,7 @@ class NicheFinder:
                 )
             if len(vectors) != len(posts):
                 vectors = vectors[posts["position"].to_numpy()]
-            norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-            vectors = vectors / np.where(norms == 0, 1, norms)
+            vectors = unit_rows(vectors)
         self.conversations_ = conv
         self.embeddings_ = vectors
         log.info("clustering %d posts", len(posts))
@@ -179,6 +220,8 @@ class NicheFinder:
             vectors,
             min_cluster_size=self.min_cluster_size,
             method=self.method,
+            sample_size=self.sample_size,
+            assign=self.assigner,
             random_state=self._rng_seed,
             show_progress=self.show_progress,
         )
@@ -351,6 +394,10 @@ class NicheFinder:
             rejects=conv.rejects,
             staffing_notes=staffing_notes,
             parameters=parameters,
+            # what nichefinder.update needs to place new posts without clustering again
+            centroids=self.clustering_.centroids,
+            fences=self.clustering_.fences,
+            center=self.clustering_.center,
         )
 
 
@@ -388,6 +435,7 @@ def plan(
     thresholds=None,
     min_cluster_size=None,
     method="agglomerative",
+    sample_size=None,
     random_state=None,
     cache=True,
     show_progress=False,
@@ -411,6 +459,8 @@ def plan(
     thresholds : Thresholds, dict or path, optional
     min_cluster_size : int, optional
     method : {"agglomerative", "hdbscan"}, default "agglomerative"
+    sample_size : int, optional
+        Largest number of posts clustered at once (default 30,000); the rest are assigned.
     random_state : int or None
     cache : bool or path, default=True
     show_progress : bool, default=False
@@ -432,6 +482,7 @@ def plan(
         thresholds=thresholds,
         min_cluster_size=min_cluster_size,
         method=method,
+        sample_size=sample_size,
         random_state=random_state,
         cache=cache,
         show_progress=show_progress,
@@ -498,4 +549,4 @@ def restaff_plan(saved: Plan, staff, *, model=None, random_state=None, cache=Tru
 
 def _saved_model(saved: Plan):
     name = saved.parameters.get("model")
-    return None if name in (None, DEFAULT_MODEL) else name
+    return name  # None is the default path; "all-MiniLM-L6-v2" the plain model it was made with

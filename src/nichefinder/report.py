@@ -2,23 +2,26 @@
 
 ``write_plan`` writes ``plan.json``, ``assignments.csv``, ``report.md``, ``report.html`` (the
 self-contained proposal of :mod:`nichefinder.proposal`), ``points.csv`` when the plan carries map
-coordinates, and ``rejects.csv`` when rows were rejected. Every file is written to a temporary
-name and renamed into place, so an interrupted run never leaves a half-written plan.
-``read_plan`` loads a saved plan back.
+coordinates, ``centroids.npy`` (the group centroids :mod:`nichefinder.update` places new posts
+with) when the plan carries them, and ``rejects.csv`` when rows were rejected. Every file is
+written to a temporary name and renamed into place, so an interrupted run never leaves a
+half-written plan. ``read_plan`` loads a saved plan back.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .exceptions import InputError
 from .proposal import render_html
-from .results import SCHEMA_VERSION, Feed, Group, Plan, Score, StaffRole, Summary
+from .results import CENTROIDS_FILE, SCHEMA_VERSION, Feed, Group, Plan, Score, StaffRole, Summary
 
 __all__ = [
     "plan_to_json",
@@ -38,12 +41,15 @@ def plan_to_json(plan: Plan) -> str:
     return json.dumps(plan.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename."""
+def atomic_write(path: Path, text: str | bytes) -> None:
+    """Write ``text`` (or bytes) to ``path`` through a temporary file in the same folder and a
+    rename."""
     path = Path(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    binary = isinstance(text, bytes)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        with (os.fdopen(fd, "wb") if binary
+              else os.fdopen(fd, "w", encoding="utf-8", newline="")) as handle:
             handle.write(text)
         os.chmod(tmp, 0o644)  # mkstemp makes 0600; plan files are meant to be read and shared
         os.replace(tmp, path)
@@ -229,10 +235,42 @@ def write_plan(plan: Plan, out_dir: str | Path) -> dict[str, Path]:
         files["rejects"] = ("rejects.csv", plan.rejects.to_csv(index=False, lineterminator="\n"))
     else:
         (out / "rejects.csv").unlink(missing_ok=True)
+    if plan.centroids is not None and plan.fences is not None:
+        files["centroids"] = (CENTROIDS_FILE, _npy_bytes(plan.centroids))
+    else:
+        (out / CENTROIDS_FILE).unlink(missing_ok=True)
     for role, (name, text) in files.items():
         atomic_write(out / name, text)
         written[role] = out / name
     return written
+
+
+def _npy_bytes(centroids) -> bytes:
+    """``.npy`` bytes of little-endian float32 centroids (no timestamps: same plan, same bytes)."""
+    buffer = io.BytesIO()
+    np.save(buffer, np.ascontiguousarray(centroids, dtype="<f4"), allow_pickle=False)
+    return buffer.getvalue()
+
+
+def _read_centroids(folder: Path, meta: dict | None, n_groups: int):
+    """Centroids and fences of a saved plan; ``(None, None)`` when the folder has none."""
+    if not meta or not (folder / CENTROIDS_FILE).exists():
+        return None, None
+    path = folder / CENTROIDS_FILE
+    fix = "re-run nichefinder plan to write it again"
+    try:
+        centroids = np.load(path, allow_pickle=False)
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{path.name} in {str(folder)!r} cannot be read ({exc}); {fix}",
+                         path=str(path)) from None
+    fences = np.asarray(meta.get("fences", ()), dtype=np.float64)
+    expected = (n_groups, int(meta.get("dimensions", -1)))
+    if centroids.ndim != 2 or centroids.shape != expected or fences.shape != (n_groups,):
+        raise InputError(
+            f"{path.name} in {str(folder)!r} holds {centroids.shape} centroids and plan.json "
+            f"{fences.shape[0]} fences for {n_groups} groups of {expected[1]} dimensions; the "
+            f"files do not belong together; {fix}", path=str(path))
+    return centroids.astype(np.float32), fences
 
 
 def _score(d: dict) -> Score:
@@ -302,6 +340,9 @@ def read_plan(path: str | Path) -> Plan:
     )
     points_path = folder / "points.csv"
     points = _read_points(points_path, assignments) if points_path.exists() else None
+    centroids, fences = _read_centroids(folder, data.get("centroids"), len(groups))
+    center = (data.get("centroids") or {}).get("center")
+    center = None if center is None or centroids is None else np.asarray(center, np.float32)
     return Plan(
         summary=Summary(**data["summary"]),
         groups=groups,
@@ -311,4 +352,7 @@ def read_plan(path: str | Path) -> Plan:
         staffing_notes=tuple(data.get("staffing_notes", ())),
         parameters=data.get("parameters", {}),
         points=points,
+        centroids=centroids,
+        fences=fences,
+        center=center,
     )

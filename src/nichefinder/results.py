@@ -15,6 +15,7 @@ import html
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 __all__ = [
@@ -33,6 +34,9 @@ NOISE = -1
 
 SCHEMA_VERSION = "1.0"
 """Version of the ``plan.json`` layout; bumped on any incompatible change."""
+
+CENTROIDS_FILE = "centroids.npy"
+"""File of a plan folder holding the group centroids (``Plan.centroids``), next to ``plan.json``."""
 
 
 def _plain(value: Any) -> Any:
@@ -243,6 +247,14 @@ class Plan:
     points : pandas.DataFrame or None
         For maps and timelines: one row per accepted post with ``id``, ``x``, ``y`` (a 2-D
         projection of the embeddings), ``group``, ``feed``, ``timestamp``, ``platform``.
+    centroids : ndarray of float32, shape (n_groups, d), or None
+        Unit-length centre of each group in the embedding space, row ``i`` for group ``i``:
+        with ``fences``, what :func:`nichefinder.update.update_plan` needs to place new posts
+        in this plan's groups. Written to ``centroids.npy``; ``None`` for plans written before
+        nichefinder kept them.
+    fences : ndarray of float, shape (n_groups,), or None
+        Each group's lower fence of member similarity to its centroid (see
+        :func:`nichefinder.cluster.assign_groups`); stored in ``plan.json``.
     """
 
     summary: Summary
@@ -253,10 +265,13 @@ class Plan:
     staffing_notes: tuple[str, ...] = ()
     parameters: dict[str, Any] = field(default_factory=dict)
     points: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+    centroids: np.ndarray | None = field(default=None, repr=False, compare=False)
+    fences: np.ndarray | None = field(default=None, repr=False, compare=False)
+    center: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The plan as JSON-ready builtins, in the layout of ``plan.schema.json``."""
-        return {
+        out = {
             "schema_version": SCHEMA_VERSION,
             "summary": self.summary.to_dict(),
             "groups": [g.to_dict() for g in self.groups],
@@ -264,6 +279,19 @@ class Plan:
             "staffing_notes": list(self.staffing_notes),
             "parameters": _plain(self.parameters),
         }
+        if self.centroids is not None and self.fences is not None:
+            shape = np.shape(self.centroids)
+            out["centroids"] = {
+                "file": CENTROIDS_FILE,
+                "n_groups": int(shape[0]),
+                "dimensions": int(shape[1]) if len(shape) > 1 else 0,
+                # full precision: the fences decide membership, rounding would move posts
+                "fences": [float(x) for x in np.asarray(self.fences, dtype=np.float64)],
+                # the mean subtracted before clustering (None: not centred), full precision
+                "center": None if self.center is None
+                else [float(x) for x in np.asarray(self.center, dtype=np.float64)],
+            }
+        return out
 
     def to_frame(self, what: str = "groups") -> pd.DataFrame:
         """A pandas table of ``"groups"``, ``"feeds"``, ``"staff"`` or ``"assignments"``.

@@ -117,7 +117,8 @@ def _assemble(checks: list[_Check], notes: list[str], bar: float, metrics: dict,
 
 
 def _normalise_text(text: str) -> str:
-    return _SPACES.sub(" ", _NORMALISE.sub(" ", str(text).lower())).strip()
+    # " ".join(split()) is _SPACES.sub(" ", ...).strip(): both split on str.isspace()
+    return " ".join(_NORMALISE.sub(" ", str(text).lower()).split())
 
 
 def _duplicate_shares(texts: np.ndarray, emb: np.ndarray, author_codes: np.ndarray | None,
@@ -131,71 +132,178 @@ def _duplicate_shares(texts: np.ndarray, emb: np.ndarray, author_codes: np.ndarr
     happen to ask the same thing weeks apart do not. The coordinated share is ``None`` when the
     data has neither authors nor timestamps. Groups above 2,500 posts are estimated from a
     sample of 1,500.
+
+    Exact-text twins are found by counting keys (``O(m log m)``); embedding twins by blocks of
+    similarities against the group's long-enough posts, whose few pairs are then checked for the
+    same account or a close time.
     """
     m = len(texts)
     known = author_codes is not None or hours is not None
     if m < 2:
         return 0.0, (0.0 if known else None)
-    keys = pd.Series([_normalise_text(t) for t in texts])
-    long_enough = (keys.str.count(" ") + 1 >= max(int(th.min_duplicate_words), 1)).to_numpy() & (
-        keys.str.len() > 0
-    ).to_numpy()
-    key_codes = pd.factorize(keys)[0]
+    keys = [_normalise_text(t) for t in texts]
+    min_words = max(int(th.min_duplicate_words), 1)
+    long_enough = np.fromiter((k.count(" ") + 1 >= min_words and len(k) > 0 for k in keys),
+                              bool, m)
+    key_codes = pd.factorize(np.array(keys, dtype=object))[0]
     rows = np.arange(m) if m <= _DUP_EXACT_LIMIT else np.sort(
         rng.choice(m, size=_DUP_SAMPLE, replace=False))
-    dup = np.zeros(len(rows), bool)
-    coord = np.zeros(len(rows), bool)
-    for start in range(0, len(rows), 500):
-        part = rows[start:start + 500]
-        pair = (emb[part] @ emb.T) > th.duplicate_similarity
-        pair |= key_codes[part][:, None] == key_codes[None, :]
-        pair[np.arange(len(part)), part] = False
-        pair &= long_enough[None, :]
-        pair &= long_enough[part][:, None]
-        dup[start:start + 500] = pair.any(axis=1)
+    # only long-enough posts can be or have a twin; long_enough depends on the key alone
+    cols = np.flatnonzero(long_enough)
+    ok = long_enough[rows]
+    key_twin, key_close = _key_twins(key_codes, cols, author_codes, hours, th)
+    dup = ok & key_twin[rows]
+    coord = ok & key_close[rows] if known else np.zeros(len(rows), bool)
+    cand = rows[ok]
+    at = np.flatnonzero(ok)
+    col_emb = emb[cols]
+    step = max(1, min(500, _DUP_BLOCK_CELLS // max(len(cols), 1)))
+    for start in range(0, len(cand), step):
+        part = cand[start:start + step]
+        pair = (emb[part] @ col_emb.T) > th.duplicate_similarity
+        pair[np.arange(len(part)), np.searchsorted(cols, part)] = False  # not its own twin
+        where = at[start:start + step]
+        hit = pair.any(axis=1)
+        dup[where] |= hit
         if known:
-            close = np.zeros_like(pair)
-            if author_codes is not None:
-                a = author_codes[part][:, None]
-                close |= (a == author_codes[None, :]) & (a >= 0)
-            if hours is not None:
-                h = hours[part][:, None]
-                close |= np.abs(h - hours[None, :]) <= th.duplicate_window_hours
-            coord[start:start + 500] = (pair & close).any(axis=1)
+            need = hit & ~coord[where]  # rows already coordinated by an exact-text twin are done
+            if need.any():
+                coord[where[need]] = _close_pairs(pair[need], part[need], cols, author_codes,
+                                                  hours, th)
     return float(dup.mean()), (float(coord.mean()) if known else None)
 
 
-def _centroids(emb: np.ndarray, labels: np.ndarray, groups: list[int]) -> np.ndarray:
-    cent = np.vstack([emb[labels == g].mean(axis=0) for g in groups]).astype(np.float64)
+_DUP_BLOCK_CELLS = 1 << 22
+"""Similarities computed at once when looking for embedding twins (bounds the memory)."""
+
+
+def _key_twins(key_codes, cols, author_codes, hours, th) -> tuple[np.ndarray, np.ndarray]:
+    """Per post: has an exact-text twin among ``cols``; and has one from the same account or
+    within the time window (both ``False`` outside ``cols``)."""
+    m = len(key_codes)
+    twin = np.zeros(m, bool)
+    close = np.zeros(m, bool)
+    if not len(cols):
+        return twin, close
+    keys = key_codes[cols]
+    count = np.bincount(keys)
+    twin[cols] = count[keys] >= 2
+    if author_codes is not None:
+        authors = author_codes[cols]
+        known = authors >= 0
+        combo = keys[known].astype(np.int64) * (int(authors.max()) + 1) + authors[known]
+        _, inverse, counts = np.unique(combo, return_inverse=True, return_counts=True)
+        same = np.zeros(len(cols), bool)
+        same[known] = counts[inverse] >= 2
+        close[cols] |= same
+    if hours is not None:
+        h = hours[cols]
+        order = np.lexsort((h, keys))  # by key, then time; NaN last within a key
+        k, t = keys[order], h[order]
+        near = np.zeros(len(cols), bool)
+        if len(cols) > 1:
+            gap = np.abs(np.diff(t)) <= th.duplicate_window_hours  # NaN never counts as close
+            gap &= k[1:] == k[:-1]
+            near[1:] |= gap
+            near[:-1] |= gap
+        hit = np.zeros(len(cols), bool)
+        hit[order] = near
+        close[cols] |= hit
+    return twin, close
+
+
+def _close_pairs(pair, part, cols, author_codes, hours, th) -> np.ndarray:
+    """Rows of ``pair`` (``part`` x ``cols``) with a twin from the same account or close in time."""
+    i, j = np.nonzero(pair)
+    if not len(i):
+        return np.zeros(len(part), bool)
+    close = np.zeros(len(i), bool)
+    if author_codes is not None:
+        a = author_codes[part][i]
+        close |= (a == author_codes[cols][j]) & (a >= 0)
+    if hours is not None:
+        close |= np.abs(hours[part][i] - hours[cols][j]) <= th.duplicate_window_hours
+    return np.bincount(i[close], minlength=len(part)) > 0
+
+
+def _group_rows(labels: np.ndarray, groups) -> list[np.ndarray]:
+    """Rows of each group, ascending (as ``np.flatnonzero(labels == g)``), from one sort."""
+    order = np.argsort(labels, kind="stable")
+    ordered = labels[order]
+    groups = np.asarray(groups, dtype=ordered.dtype)
+    starts = np.searchsorted(ordered, groups, side="left")
+    ends = np.searchsorted(ordered, groups, side="right")
+    return [order[a:b] for a, b in zip(starts, ends, strict=True)]
+
+
+def _mean64(emb: np.ndarray, rows) -> np.ndarray:
+    """Float64 mean of ``emb[rows]`` (the same numbers as converting all of ``emb`` first)."""
+    return emb[rows].astype(np.float64, copy=False).mean(axis=0)
+
+
+def _centroids(emb: np.ndarray, members: list[np.ndarray]) -> np.ndarray:
+    cent = np.vstack([_mean64(emb, rows) for rows in members])
     norms = np.linalg.norm(cent, axis=1, keepdims=True)
     return cent / np.where(norms == 0, 1, norms)
 
 
-def _identifiable_metrics(emb, labels, groups, th: Thresholds, rng) -> dict[int, dict]:
+_NEAREST_CHUNK = 1 << 15
+"""Posts compared with the centres at once in :func:`_nearest`."""
+
+
+def _nearest(emb: np.ndarray, rows: np.ndarray, centres: np.ndarray) -> np.ndarray:
+    """Index of the most similar of ``centres`` (float64) for each of ``emb[rows]``.
+
+    The argmax of the float64 similarities, computed in float32 by chunks: a post whose best
+    two float32 similarities are closer than float32's error bound is decided in float64.
+    """
+    c32 = centres.astype(np.float32)
+    c_norm = float(np.linalg.norm(centres, axis=1).max()) if len(centres) else 0.0
+    out = np.empty(len(rows), dtype=np.int64)
+    for start in range(0, len(rows), _NEAREST_CHUNK):
+        part = rows[start:start + _NEAREST_CHUNK]
+        x = emb[part]
+        sims = x.astype(np.float32, copy=False) @ c32.T
+        best = np.argmax(sims, axis=1)
+        if sims.shape[1] > 1:
+            at = np.arange(len(part))
+            top = sims[at, best]
+            sims[at, best] = -np.inf
+            second = sims.max(axis=1)
+            # float32 error of a dot product of d terms is below d * 2**-23 * |x| |c|
+            bound = 4.0 * x.shape[1] * 2.0**-23 * np.linalg.norm(x, axis=1) * c_norm + 1e-30
+            unsure = np.flatnonzero(top - second <= bound)
+            if len(unsure):
+                exact = x[unsure].astype(np.float64, copy=False) @ centres.T
+                best[unsure] = np.argmax(exact, axis=1)
+        out[start:start + len(part)] = best
+    return out
+
+
+def _identifiable_metrics(emb, labels, groups, th: Thresholds, rng,
+                          members: list[np.ndarray] | None = None) -> dict[int, dict]:
     out: dict[int, dict] = {}
-    emb = emb.astype(np.float64, copy=False)
-    cent = _centroids(emb, labels, groups)
+    if members is None:
+        members = _group_rows(labels, groups)
+    cent = _centroids(emb, members)
     noise = labels == NOISE
     noise_c = None
     if noise.any():
-        noise_c = emb[noise].mean(axis=0)
+        noise_c = _mean64(emb, noise)
         noise_c = noise_c / (np.linalg.norm(noise_c) or 1.0)
-    index = {g: i for i, g in enumerate(groups)}
     grouped = np.flatnonzero(labels != NOISE)
-    own = np.array([index[int(g)] for g in labels[grouped]], dtype=int)
-    sims = emb[grouped] @ cent.T  # (n_grouped, k)
+    own = np.searchsorted(np.asarray(groups), labels[grouped])
 
     # bootstrap stability: resample each group's posts, re-estimate centroids, reassign
     stability = np.zeros(len(groups))
     if len(groups) > 1:
-        members = [np.flatnonzero(labels == g) for g in groups]
         for _ in range(max(int(th.n_bootstrap), 1)):
             boot = np.vstack(
-                [emb[rng.choice(idx, size=len(idx), replace=True)].mean(axis=0) for idx in members]
+                [_mean64(emb, rng.choice(idx, size=len(idx), replace=True)) for idx in members]
             )
             boot /= np.where(np.linalg.norm(boot, axis=1, keepdims=True) == 0, 1,
                              np.linalg.norm(boot, axis=1, keepdims=True))
-            nearest = np.argmax(emb[grouped] @ boot.T, axis=1)
+            nearest = _nearest(emb, grouped, boot)
             stability += np.bincount(own[nearest == own], minlength=len(groups)) / np.bincount(
                 own, minlength=len(groups)
             )
@@ -210,13 +318,13 @@ def _identifiable_metrics(emb, labels, groups, th: Thresholds, rng) -> dict[int,
         pick = np.sort(rng.choice(len(grouped), size=size, replace=False))
         lab = own[pick]
         if 2 <= len(np.unique(lab)) <= len(pick) - 1:
-            values = silhouette_samples(emb[grouped[pick]], lab, metric="cosine")
+            values = silhouette_samples(emb[grouped[pick]].astype(np.float64, copy=False), lab,
+                                        metric="cosine")
             for i in np.unique(lab):
                 sil[groups[int(i)]] = float(values[lab == i].mean())
 
     for i, g in enumerate(groups):
-        rows = own == i
-        cohesion = float(sims[rows, i].mean())
+        x = emb[members[i]].astype(np.float64, copy=False)
         nearest = None
         cross = None
         if len(groups) > 1:
@@ -224,9 +332,13 @@ def _identifiable_metrics(emb, labels, groups, th: Thresholds, rng) -> dict[int,
             between[i] = -np.inf
             j = int(np.argmax(between))
             nearest = groups[j]
-            cross = float(sims[rows, j].mean())
-        elif noise_c is not None:
-            cross = float((emb[grouped[rows]] @ noise_c).mean())
+            both = x @ cent[[i, j]].T
+            cohesion = float(both[:, 0].mean())
+            cross = float(both[:, 1].mean())
+        else:
+            cohesion = float((x @ cent.T)[:, 0].mean())
+            if noise_c is not None:
+                cross = float((x @ noise_c).mean())
         out[g] = {
             "cohesion": cohesion,
             "nearest_group": nearest,
@@ -283,7 +395,8 @@ def measure_groups(
     if not groups:
         return {}
     n_grouped = int((labels != NOISE).sum())
-    ident = _identifiable_metrics(emb, labels, groups, th, rng)
+    members = _group_rows(labels, groups)
+    ident = _identifiable_metrics(emb, labels, groups, th, rng, members)
 
     authors = (
         posts["author"] if "author" in posts.columns
@@ -314,8 +427,7 @@ def measure_groups(
         [""] * len(posts), dtype=object)
 
     out: dict[int, dict[str, dict[str, Any]]] = {}
-    for g in groups:
-        rows = np.flatnonzero(labels == g)
+    for g, rows in zip(groups, members, strict=True):
         n = len(rows)
         # substantial
         sub: dict[str, Any] = {
@@ -334,7 +446,7 @@ def measure_groups(
         }
         g_codes = None
         if has_authors:
-            g_codes = pd.factorize(pd.Series(a_arr[rows]), use_na_sentinel=True)[0]
+            g_codes = pd.factorize(a_arr[rows], use_na_sentinel=True)[0]
         g_hours = None
         if hours is not None and not np.isnan(hours[rows]).all():
             g_hours = hours[rows]  # NaN never counts as close
