@@ -280,3 +280,63 @@ def test_sampled_clustering_uses_the_given_assigner(blobs):
 
     cluster_embeddings(blobs[0], random_state=0, sample_size=300, assign=assigner)
     assert calls == [blobs[0].shape[0]]
+
+
+def test_fast_ladder_scores_match_plain_silhouettes(blobs):
+    """The coarsening silhouette of every cut equals the direct one (sklearn's definition)."""
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from sklearn.metrics import silhouette_samples
+
+    from nichefinder.cluster import _cosine_distances, _cut_for, _normalise, _score_cuts
+
+    rng = np.random.RandomState(0)
+    X = _normalise(blobs[0])
+    micro = rng.randint(0, 40, size=X.shape[0])
+    micro[:5] = -1  # rows of micro-clusters too small for the tree
+    centroids = _normalise(np.stack([X[micro == i].mean(axis=0) for i in range(40)]))
+    tree = linkage(centroids, method="average", metric="cosine")
+    sample = np.arange(0, X.shape[0], 3)
+    distances = _cosine_distances(X[sample])
+    sizes = np.bincount(micro[micro >= 0], minlength=40).astype(float)
+    scored = _score_cuts(tree, distances, micro[sample], sizes, [40, 30, 20, 8, 3], 1)
+    assert set(scored) == {40, 30, 20, 8, 3}
+    for k, (cut, values) in scored.items():
+        assert cut == _cut_for(tree[:, 2], k)
+        groups = fcluster(tree, cut, "distance") - 1
+        labels = np.where(micro[sample] >= 0, groups[np.maximum(micro[sample], 0)], -1)
+        inside = labels >= 0
+        expected = silhouette_samples(distances[np.ix_(inside, inside)], labels[inside],
+                                      metric="precomputed")
+        np.testing.assert_allclose(values[inside], expected, atol=1e-5)
+        assert np.all(values[~inside] == 0)
+
+
+def test_consensus_keeps_what_partitions_agree_on():
+    """Relabelled copies give the same groups; rows the partitions split go to neither."""
+    from nichefinder.cluster import _consensus
+
+    base = np.repeat(np.arange(4), 50)
+    partitions = []
+    for shift in range(6):
+        part = (base + shift) % 4  # the same groups under other numbers
+        part = part.copy()
+        # rows 0-9 of group 0 swing to group 1 in half of the partitions
+        if shift % 2:
+            part[:10] = part[60]
+        partitions.append(part)
+    labels, n_atoms = _consensus(partitions, target=4, min_size=20)
+    assert n_atoms == 5
+    assert adjusted_rand_score(base[10:], labels[10:]) == 1.0
+    assert len(np.unique(labels[:10])) == 1
+
+
+def test_scattered_outliers_do_not_form_a_group():
+    from nichefinder.cluster import _drop_incoherent, _normalise
+
+    rng = np.random.RandomState(0)
+    X, y = make_blobs(300, n_features=16, centers=3, cluster_std=0.5, random_state=0)
+    X = _normalise(np.vstack([X, rng.normal(size=(40, 16))]))
+    labels = np.concatenate([y, np.full(40, 3)])
+    out = _drop_incoherent(X, labels)
+    assert np.all(out[-40:] == -1)
+    assert np.array_equal(out[:-40], y)

@@ -23,32 +23,39 @@ Nothing is told the number of groups; every scale-dependent choice comes from th
    at most 20,000 rows (exact, no randomness), then re-normalised.
 2. **Over-partition.** k-means splits the reduced posts into ``k0 = 3 * sqrt(n)``
    micro-clusters (capped at 2,000): far more, far smaller pieces than any real group, so that a
-   micro-cluster rarely straddles two groups. Done five times with different seeds (drawn from
-   ``random_state``). Above 100,000 rows mini-batch k-means is used, so the cost stays linear.
+   micro-cluster rarely straddles two groups. Done twenty times, each from different random
+   rows as centres (drawn from ``random_state``) with ten Lloyd steps: micro-clusters only
+   need to be small and compact. Above 100,000 rows mini-batch k-means is used.
 3. **Merge.** Each partition's micro-cluster centroids (in the full embedding space) are
    joined by average-linkage agglomerative clustering on cosine distance: a cut at height ``t``
    keeps together groups whose posts are, on average, more similar than ``1 - t``.
-4. **Choose the cut.** Cuts into ``k0, 0.9 k0, 0.81 k0, ... 2`` groups (the same ladder for
-   every partition and seed) are scored by the mean
-   cosine silhouette of a fixed systematic sample of at most 3,000 posts (posts that would be
-   dissolved as too-small groups score 0), averaged over the five partitions. The chosen number
-   of groups follows the one-standard-error rule (Breiman et al., 1984): the fewest groups whose
+4. **Choose the number, then agree on the members.** Cuts into ``k0, 0.9 k0, 0.81 k0, ... 2``
+   groups (the same ladder for every partition and seed) are scored by the mean cosine
+   silhouette of a fixed systematic sample of at most 3,000 posts (posts that would be
+   dissolved as too-small groups score 0), averaged over the twenty partitions. The chosen
+   cut follows the one-standard-error rule (Breiman et al., 1984): the fewest groups whose
    silhouette is within one standard error of the best. Text embeddings give flat silhouette
    curves near the top; the rule picks the parsimonious end of the plateau, which is also the
    answer to "how few feeds cover the audience". Each partition is cut there, groups smaller
-   than ``min_cluster_size`` are dissolved, and the groups are refined by spherical k-means
-   (Lloyd) steps in the full space from their own centroids. The five partitions are then
-   combined by voting: the partition that agrees most with the others (ARI) is the reference,
-   every other partition's groups are matched to its groups one-to-one (Hungarian matching of
-   the overlap table), each post takes the group most partitions give it (the reference
-   breaks ties), and the consensus is refined again. One k-means partition is a local optimum;
-   the vote keeps what the partitions agree on, so two seeds give nearly the same groups.
-   ``merge_threshold`` (a cosine distance) overrides the choice.
-5. **Noise.** Each group's members' cosine similarities to its centroid define the group's own
-   lower fence (Tukey: first quartile minus 1.5 interquartile ranges). A post below its group's
-   fence is noise; with ``assign_noise`` a noise post joins the most similar group whose fence it
-   clears, so posts that belong to a group are kept and true outliers stay ``-1``. Groups that
-   fall below ``min_cluster_size`` are dissolved.
+   than ``min_cluster_size`` are dissolved, and its groups are refined by spherical k-means
+   (Lloyd) steps in the reduced space. One k-means partition is a local optimum, and two
+   seeds' partitions of overlapping topics agree only at ARI 0.7-0.8; so the twenty are
+   combined by evidence accumulation (Fred & Jain, 2005): posts that every partition treats
+   alike form atoms, atoms are joined by average linkage on how often the partitions put
+   them together, and that tree is cut as high as it can be while as many groups of
+   ``min_cluster_size`` remain as the median partition has. The silhouette rule sets the
+   number of groups, the partitions' agreement sets their members, and posts between two
+   groups (put with one by half the partitions and with the other by the rest) go to the
+   nearest group instead of forming a group of their own. Two seeds then agree at ARI
+   0.92-0.97 on the shared datasets. ``merge_threshold`` (a cosine distance) overrides the
+   choice: the first partition is cut there.
+5. **Noise.** A group whose members are no more alike than any two posts of the input
+   (mean pairwise cosine at most the corpus's) is not a topic and is dissolved. Each group's
+   members' cosine similarities to its centroid define the group's own lower fence (Tukey:
+   first quartile minus 1.5 interquartile ranges). A post below its group's fence is noise;
+   with ``assign_noise`` a noise post joins the most similar group whose fence it clears, so
+   posts that belong to a group are kept and true outliers stay ``-1``. Groups that fall
+   below ``min_cluster_size`` are dissolved.
 6. **Themes.** Groups whose posts are mistaken for each other belong together: each member
    post votes for its runner-up group (the second most similar centroid), the symmetric vote
    counts weight a graph of the groups, and its modularity communities (Louvain, resolution 1,
@@ -69,8 +76,8 @@ Large corpora (10^5 to 10^6 rows and beyond): above ``sample_size`` rows (defaul
 on all rows. A group of ``min_cluster_size`` posts still has ``min_cluster_size * 30,000 / n``
 members in the sample. The cost is that of a 30,000-row clustering plus ``O(n k d)`` for the
 assignment, so time grows linearly beyond the sample; memory is ``O(n d)`` plus fixed-size
-samples (PCA fit, 3,000 x 3,000 silhouette distances, ``k0 <= 2000`` dendrogram). Nothing
-builds an ``n x n`` matrix.
+samples (PCA fit, 3,000 x 3,000 silhouette distances, ``k0 <= 2000`` dendrogram, at most
+6,000 consensus atoms). Nothing builds an ``n x n`` matrix.
 """
 
 from __future__ import annotations
@@ -82,9 +89,8 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from scipy import sparse
 from scipy.cluster.hierarchy import fcluster, linkage
-from scipy.optimize import linear_sum_assignment
-from sklearn.cluster import KMeans, MiniBatchKMeans, kmeans_plusplus
-from sklearn.metrics import adjusted_rand_score
+from scipy.spatial.distance import squareform
+from sklearn.cluster import KMeans, MiniBatchKMeans
 from sklearn.utils import check_random_state
 
 from nichefinder.exceptions import InputError, MissingDependencyError
@@ -103,7 +109,9 @@ _MAX_MICRO = 2_000
 _LADDER_RATIO = 0.9
 _REFINE_ITER = 10
 _FULL_KMEANS_ROWS = 100_000
-_N_PARTITIONS = 5
+_N_PARTITIONS = 20
+_MAX_ATOMS = 6_000
+_MICRO_ITER = 10
 #: Mean cosine between posts above which they are centred before clustering (step 0).
 CONE_COSINE = 0.25
 #: Above this many rows, a seeded sample of this size is clustered and every row is assigned.
@@ -371,40 +379,44 @@ def _cluster(X, *, min_cluster_size=None, min_samples=None, n_components=None,
     distances = _cosine_distances(X[sample])
     runs = [run for run in runs if run[2] is not None]
     scores: list = []
+    n_atoms = None
     if not runs:
         cut, labels = None, np.zeros(n, dtype=np.intp)
     elif merge_threshold is not None:
         micro, keep, tree = runs[0]
         cut = float(merge_threshold)
-        labels = _cut_micro(tree, cut, keep, micro)
+        labels = _refine(X, _cut_micro(tree, cut, keep, micro))
     else:
         # one ladder from n_micro for every partition and seed, so that seeds choose among
         # the same numbers of groups
         top = min(int(run[1].sum()) for run in runs)
         ks = [k for k in _ladder(n_micro) if k <= top]
-        curves = []
-        for micro, keep, tree in runs:
-            curves.append(_score_ladder(
-                tree, distances,
-                lambda g, keep=keep, micro=micro: _drop_small(
-                    _expand(g, keep, micro), min_cluster_size)[sample],
-                ks,
-            ))
+        curves = [
+            _score_cuts(tree, distances, _leaf_of(micro, keep)[sample],
+                        np.bincount(micro, minlength=keep.size)[keep].astype(np.float64),
+                        ks, min_cluster_size)
+            for micro, keep, tree in runs
+        ]
         common = [k for k in ks if all(k in curve for curve in curves)]
         if common:
             mean_curve = {k: np.mean([curve[k][1] for curve in curves], axis=0) for k in common}
             k_best = _select(mean_curve)
-            # each partition cut into k_best groups and refined, then combined by a vote
-            # aligned to the medoid partition (highest mean agreement with the others)
-            candidates = []
-            for (micro, keep, tree), curve in zip(runs, curves, strict=True):
-                cut_r = curve[k_best][0]
-                labels_r = _dissolve_small(_cut_micro(tree, cut_r, keep, micro), min_cluster_size)
-                candidates.append((cut_r, _refine(X, labels_r)))
-            at = _medoid([c[1] for c in candidates])
-            cut = candidates[at][0]
-            labels = _vote([c[1] for c in candidates], at)
-            labels = _refine(X, _dissolve_small(labels, min_cluster_size))
+            # every partition cut into k_best groups and refined; the consensus keeps
+            # together the posts that most partitions put together
+            candidates, cuts = [], []
+            for micro, keep, tree in runs:
+                cut_r = _cut_for(tree[:, 2], k_best)
+                if cut_r is None:
+                    continue
+                cuts.append(cut_r)
+                candidates.append(_refine(Z, _dissolve_small(
+                    _cut_micro(tree, cut_r, keep, micro), min_cluster_size)))
+            cut = float(np.median(cuts))
+            target = int(np.median([
+                np.count_nonzero(np.bincount(c[c >= 0]) >= min_cluster_size) for c in candidates
+            ]))
+            labels, n_atoms = _consensus(candidates, target, min_cluster_size)
+            labels = _attach(X, _dissolve_small(labels, min_cluster_size))
             scores = [{"k": int(k), "silhouette": round(float(v.mean()), 6)}
                       for k, v in mean_curve.items()]
         else:
@@ -413,14 +425,14 @@ def _cluster(X, *, min_cluster_size=None, min_samples=None, n_components=None,
         n_components=int(n_components),
         n_micro=n_micro,
         n_partitions=_N_PARTITIONS,
+        n_atoms=n_atoms,
         merge_threshold=None if cut is None else float(cut),
         merge_scores=scores,
     )
     say("cut at cosine distance %s gives %d groups", cut, labels.max() + 1)
 
-    # 5. refine and noise
-    labels = _dissolve_small(labels, min_cluster_size)
-    labels = _refine(X, labels)  # no-op when already refined above (converged)
+    # 5. noise
+    labels = _drop_incoherent(X, _dissolve_small(labels, min_cluster_size))
     labels, similarity, fences = _apply_fences(X, labels, assign_noise)
     labels = _dissolve_small(labels, min_cluster_size)
     labels = _number_by_size(labels)
@@ -615,20 +627,6 @@ def _project(X: np.ndarray, fit_rows, n_components: int) -> np.ndarray:
     return (X - mean.astype(X.dtype)) @ components.astype(X.dtype), explained
 
 
-def _expand(micro_group: np.ndarray, keep: np.ndarray, micro: np.ndarray) -> np.ndarray:
-    full = np.full(keep.shape[0], -1)
-    full[keep] = micro_group
-    return full[micro]
-
-
-def _drop_small(labels: np.ndarray, min_size: int) -> np.ndarray:
-    """Labels with groups smaller than ``min_size`` set to -1 (numbers unchanged)."""
-    sizes = np.bincount(labels[labels >= 0])
-    out = labels.copy()
-    out[(labels >= 0) & (sizes[np.maximum(labels, 0)] < min_size)] = -1
-    return out
-
-
 def _ladder(max_k: int) -> list[int]:
     ks, k = [], max_k
     while k >= 2:
@@ -640,11 +638,10 @@ def _ladder(max_k: int) -> list[int]:
 def _over_partition(X, Z, n_micro, min_samples, rng):
     """k-means micro-clusters of reduced rows; average-linkage tree of their centroids."""
     if Z.shape[0] <= _FULL_KMEANS_ROWS:
-        # k-means++ seeding on a subsample (8 rows per centre) is as good and much cheaper
-        n_seed = min(Z.shape[0], 8 * n_micro)
-        seed_rows = rng.choice(Z.shape[0], n_seed, replace=False)
-        init, _ = kmeans_plusplus(Z[seed_rows], n_micro, random_state=rng)
-        kmeans = KMeans(n_micro, init=init, n_init=1, random_state=rng).fit(Z)
+        # micro-clusters only need to be small and compact: random rows as centres and a
+        # few Lloyd steps; the consensus of many partitions absorbs their randomness
+        init = Z[rng.choice(Z.shape[0], n_micro, replace=False)]
+        kmeans = KMeans(n_micro, init=init, n_init=1, max_iter=_MICRO_ITER).fit(Z)
     else:
         kmeans = MiniBatchKMeans(
             n_micro, random_state=rng, n_init=1, batch_size=4096, max_no_improvement=20
@@ -655,6 +652,13 @@ def _over_partition(X, Z, n_micro, min_samples, rng):
         return micro, keep, None
     centroids = _centroids(X, micro, n_micro)[keep]
     return micro, keep, linkage(centroids, method="average", metric="cosine")
+
+
+def _leaf_of(micro: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """Leaf of the merge tree (kept micro-cluster) of each row, ``-1`` when not kept."""
+    leaf = np.full(keep.size, -1, dtype=np.intp)
+    leaf[keep] = np.arange(int(keep.sum()))
+    return leaf[micro]
 
 
 def _cut_micro(tree, cut, keep, micro):
@@ -698,6 +702,92 @@ def _score_ladder(tree, distances, labels_of, ks):
     return scored
 
 
+def _score_cuts(tree, distances, micro_sample, micro_sizes, ks, min_size):
+    """:func:`_score_ladder` for cuts of a micro-cluster tree, in ``O(m k)`` per cut.
+
+    ``ks`` (decreasing) cut the tree after ``n_leaves - k`` merges, so every cut coarsens
+    the one before it: each sample post's summed distance to the sample members of every
+    leaf (micro-cluster) is computed once (``k0 x m``) and each cut adds up the rows of the
+    previous one. ``micro_sample`` is the leaf of each sample post (``-1`` when its
+    micro-cluster is too small to enter the tree) and ``micro_sizes`` the number of posts
+    (all rows, not only the sample) in each leaf: groups smaller than ``min_size`` are
+    dropped (they end as noise). Same values as :func:`_silhouette`.
+    """
+    n_leaves = tree.shape[0] + 1
+    m = micro_sample.shape[0]
+    valid = np.flatnonzero(micro_sample >= 0)
+    onehot = sparse.csr_matrix(
+        (np.ones(valid.size, dtype=distances.dtype), (micro_sample[valid], valid)),
+        shape=(n_leaves, m),
+    )
+    sums = np.asarray(onehot @ distances)  # (groups, m): summed distance to each group
+    sizes = micro_sizes.astype(np.float64)
+    counts = np.bincount(micro_sample[valid], minlength=n_leaves).astype(np.float64)
+    group = np.arange(n_leaves)  # current group of each leaf
+    heights = tree[:, 2]
+    scored = {}
+    for k, groups in _ladder_cuts(tree, ks):
+        cut = _cut_for(heights, k)
+        # the previous groups merge into these: add up their rows
+        first = np.full(int(group.max()) + 1, -1)
+        first[group[::-1]] = groups[::-1]
+        merge = sparse.csr_matrix(
+            (np.ones(first.size), (first, np.arange(first.size))), shape=(k, first.size)
+        )
+        sums = np.asarray(merge @ sums)
+        sizes, counts, group = merge @ sizes, merge @ counts, groups
+        present = (sizes >= min_size) & (counts > 0)
+        labels = np.full(m, -1, dtype=np.intp)
+        labels[valid] = group[micro_sample[valid]]
+        inside = labels >= 0
+        labels[inside] = np.where(present[labels[inside]], labels[inside], -1)
+        rows = np.flatnonzero(labels >= 0)
+        if int(present.sum()) < 2 or rows.size <= int(present.sum()):
+            continue
+        own = labels[rows]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean_to = sums[:, rows] / counts[:, None].astype(sums.dtype)
+        mean_to[~present] = np.inf
+        a = sums[own, rows] / np.maximum(counts[own] - 1, 1)
+        mean_to[own, np.arange(rows.size)] = np.inf
+        b = mean_to.min(axis=0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            values = (b - a) / np.maximum(a, b)
+        values[(counts[own] <= 1) | ~np.isfinite(values)] = 0.0
+        silhouettes = np.zeros(m)
+        silhouettes[rows] = values
+        scored[k] = (cut, silhouettes)
+    return scored
+
+
+def _ladder_cuts(tree, ks):
+    """``(k, leaf labels)`` for each k in decreasing ``ks``: the tree after ``n - k`` merges.
+
+    Labels are ``0..k-1`` in order of each group's smallest leaf.
+    """
+    n = tree.shape[0] + 1
+    parent = np.arange(2 * n - 1)
+    wanted = sorted((k for k in ks if 1 <= k <= n), reverse=True)
+    done = 0
+    for k in wanted:
+        for i in range(done, n - k):
+            parent[int(tree[i, 0])] = parent[int(tree[i, 1])] = n + i
+        done = n - k
+        root = np.arange(n)
+        while True:  # follow parents to the current roots
+            up = parent[root]
+            if np.array_equal(up, root):
+                break
+            root = up
+        parent[:n] = root  # path compression: later merges only move the roots
+        _, labels = np.unique(root, return_inverse=True)
+        first = np.full(k, n)
+        np.minimum.at(first, labels, np.arange(n))
+        rank = np.empty(k, dtype=np.intp)
+        rank[np.argsort(first)] = np.arange(k)
+        yield k, rank[labels]
+
+
 def _silhouette(distances: np.ndarray, labels: np.ndarray) -> np.ndarray:
     """Per-row silhouette (Rousseeuw 1987) from a square distance matrix, in O(m^2).
 
@@ -729,45 +819,103 @@ def _silhouette(distances: np.ndarray, labels: np.ndarray) -> np.ndarray:
     return values
 
 
-def _medoid(partitions: list) -> int:
-    """Index of the partition with the highest mean ARI to the others (first on ties)."""
-    if len(partitions) < 3:
-        return 0
-    agreement = np.zeros(len(partitions))
-    for i in range(len(partitions)):
-        for j in range(i + 1, len(partitions)):
-            value = adjusted_rand_score(partitions[i], partitions[j])
-            agreement[i] += value
-            agreement[j] += value
-    return int(np.argmax(agreement))
+def _consensus(partitions: list, target: int, min_size: int) -> tuple[np.ndarray, int]:
+    """Evidence accumulation (Fred & Jain, 2005): the posts most partitions put together.
 
-
-def _vote(partitions: list, ref: int) -> np.ndarray:
-    """Consensus labels: each row's majority group after matching every partition to one.
-
-    Every partition's groups are matched one-to-one to the groups of ``partitions[ref]``
-    (Hungarian matching of the overlap table); a row takes the group most partitions give
-    it, the reference partition breaking ties. Unmatched groups do not vote.
+    Rows with the same group in every partition form an atom. Two atoms are co-assigned in
+    the share of partitions that give them the same group (``-1`` agrees with nothing), and
+    average linkage on ``1 - co-assignment`` merges the atoms most often put together first.
+    The tree is cut as high as it can be while ``target`` groups of at least ``min_size``
+    rows remain (:func:`_target_height`): the number of groups is the one the silhouette
+    rule chose, the membership is what the partitions agree on. At most :data:`_MAX_ATOMS`
+    atoms, the largest, enter the tree (bounded memory); rows of the others are left ``-1``
+    for :func:`_attach`. Returns the labels and the number of atoms.
     """
-    base = partitions[ref]
-    k = int(base.max()) + 1
-    n = base.shape[0]
-    votes = np.zeros((n, k))
-    rows = np.arange(n)
-    for i, part in enumerate(partitions):
-        kp = int(part.max()) + 1
-        both = (base >= 0) & (part >= 0)
-        overlap = sparse.csr_matrix(
-            (np.ones(int(both.sum())), (part[both], base[both])), shape=(kp, k)
-        ).toarray()
-        matched_from, matched_to = linear_sum_assignment(-overlap)
-        mapping = np.full(kp, -1)
-        mapping[matched_from] = matched_to
-        mapped = np.where(part >= 0, mapping[np.maximum(part, 0)], -1)
-        hit = mapped >= 0
-        votes[rows[hit], mapped[hit]] += 1.5 if i == ref else 1.0
-    out = votes.argmax(axis=1)
-    out[votes.max(axis=1) == 0] = -1
+    table = np.stack(partitions, axis=1)
+    atoms, inverse, sizes = np.unique(table, axis=0, return_inverse=True, return_counts=True)
+    inverse = inverse.ravel()
+    n_atoms = atoms.shape[0]
+    kept = np.sort(np.argsort(-sizes, kind="stable")[:_MAX_ATOMS])
+    if kept.size < 2:
+        return np.zeros(table.shape[0], dtype=np.intp), int(n_atoms)
+    atoms = atoms[kept]
+    together = np.zeros((kept.size, kept.size), dtype=np.float32)
+    for column in atoms.T:
+        together += (column[:, None] == column[None, :]) & (column >= 0)[:, None]
+    distance = 1.0 - together / atoms.shape[1]
+    np.fill_diagonal(distance, 0.0)
+    tree = linkage(squareform(distance, checks=False), method="average")
+    atom_group = np.full(n_atoms, -1, dtype=np.intp)
+    height = _target_height(tree, sizes[kept], target, min_size)
+    atom_group[kept] = fcluster(tree, height, "distance") - 1
+    return atom_group[inverse], int(n_atoms)
+
+
+def _target_height(tree, weights, target, min_size) -> float:
+    """Highest cut of ``tree`` that leaves at least ``target`` clusters of ``min_size`` weight.
+
+    Merging small clusters raises that count and merging two big ones lowers it, so the
+    count rises and then falls with the cut height; the cut stays below the first merge that
+    joins atoms no partition ever put together (height 1). Below any merge when the count
+    never reaches ``target``.
+    """
+    n = weights.size
+    size = np.concatenate([weights.astype(np.float64), np.zeros(n - 1)])
+    count = int((size[:n] >= min_size).sum())
+    heights = tree[:, 2]
+    best = -1 if count >= target else None
+    for i, (left, right) in enumerate(tree[:, :2].astype(np.intp)):
+        if heights[i] >= 1.0:
+            break
+        size[n + i] = size[left] + size[right]
+        count += (int(size[n + i] >= min_size) - int(size[left] >= min_size)
+                  - int(size[right] >= min_size))
+        if count >= target:
+            best = i
+    if best is None or best == -1:
+        return float(heights[0]) / 2
+    following = heights[best + 1] if best + 1 < heights.size else heights[best] + 2e-9
+    return float((heights[best] + following) / 2)
+
+
+def _drop_incoherent(X: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Dissolve groups whose posts are no more alike than any two posts of the input.
+
+    The mean cosine similarity between a group's members, ``(m |mean|^2 - 1) / (m - 1)`` for
+    ``m`` unit rows, must exceed the same figure for all rows: a "group" of unrelated posts
+    (scattered outliers that partitions keep putting together because they fit nowhere
+    else) is not a topic. Its rows become noise.
+    """
+    k = int(labels.max(initial=-1)) + 1
+    n = X.shape[0]
+    if k == 0 or n < 2:
+        return labels
+    inside = labels >= 0
+    rows = np.flatnonzero(inside)
+    onehot = sparse.csr_matrix(
+        (np.ones(rows.size, dtype=X.dtype), (labels[inside], rows)), shape=(k, n)
+    )
+    sums = np.asarray(onehot @ X, dtype=np.float64)
+    sizes = np.bincount(labels[inside], minlength=k).astype(np.float64)
+    total = X.sum(axis=0, dtype=np.float64)
+    corpus = (float(total @ total) - n) / (n * (n - 1.0))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        within = (np.einsum("ij,ij->i", sums, sums) - sizes) / (sizes * (sizes - 1.0))
+    coherent = np.nan_to_num(within, nan=-np.inf) > corpus
+    if coherent.all():
+        return labels
+    return _dissolve_small(np.where(inside & coherent[np.maximum(labels, 0)], labels, -1), 1)
+
+
+def _attach(X: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Give unlabelled rows the group with the most similar centroid (one assignment step)."""
+    k = int(labels.max(initial=-1)) + 1
+    loose = np.flatnonzero(labels < 0)
+    if k == 0 or loose.size == 0:
+        return labels
+    centroids = _centroids(X, labels, k)
+    out = labels.copy()
+    out[loose] = (X[loose] @ centroids.T).argmax(axis=1)
     return out
 
 
