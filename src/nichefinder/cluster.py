@@ -203,8 +203,9 @@ def cluster_embeddings(
         Average-linkage cosine distance at which micro-clusters are cut into groups.
         Default: chosen by the one-standard-error silhouette rule (module docstring).
     theme_threshold : float, optional
-        Average-linkage cosine distance at which groups are cut into themes. Default: chosen
-        by the same rule.
+        Average-linkage cosine distance at which group centroids are cut into themes.
+        Default: themes are the communities of the groups' confusion graph (module docstring,
+        step 6).
     assign_noise : bool, default True
         Give a noise post to the most similar group when it clears that group's own fence.
     method : {"agglomerative", "hdbscan"}, default "agglomerative"
@@ -369,14 +370,12 @@ def _cluster(X, *, min_cluster_size=None, min_samples=None, n_components=None,
         raise InputError(f"unknown clustering method {method!r}; use 'agglomerative' or 'hdbscan'")
     # 2. over-partition, several times
     n_micro = int(min(_MAX_MICRO, max(2, 3 * math.sqrt(n)), n // 2))
-    runs = [_over_partition(X, Z, n_micro, min_samples, rng) for _ in range(_N_PARTITIONS)]
-    say("%d x %d micro-clusters", _N_PARTITIONS, n_micro)
+    # (a given merge_threshold cuts the first partition only)
+    n_runs = 1 if merge_threshold is not None else _N_PARTITIONS
+    runs = [_over_partition(X, Z, n_micro, min_samples, rng) for _ in range(n_runs)]
+    say("%d x %d micro-clusters", n_runs, n_micro)
 
     # 3./4. merge micro-clusters and choose the cut
-    # a systematic sample (every n/3000-th row) scores the cuts: the same rows for every
-    # random_state, so two seeds are judged on the same posts
-    sample = np.unique(np.linspace(0, n - 1, min(n, _SILHOUETTE_SAMPLE)).round().astype(np.intp))
-    distances = _cosine_distances(X[sample])
     runs = [run for run in runs if run[2] is not None]
     scores: list = []
     n_atoms = None
@@ -388,7 +387,12 @@ def _cluster(X, *, min_cluster_size=None, min_samples=None, n_components=None,
         labels = _refine(X, _cut_micro(tree, cut, keep, micro))
     else:
         # one ladder from n_micro for every partition and seed, so that seeds choose among
-        # the same numbers of groups
+        # the same numbers of groups; a systematic sample (every n/3000-th row) scores the
+        # cuts: the same rows for every random_state, so two seeds are judged on the same posts
+        sample = np.unique(
+            np.linspace(0, n - 1, min(n, _SILHOUETTE_SAMPLE)).round().astype(np.intp)
+        )
+        distances = _cosine_distances(X[sample])
         top = min(int(run[1].sum()) for run in runs)
         ks = [k for k in _ladder(n_micro) if k <= top]
         curves = [
@@ -438,7 +442,7 @@ def _cluster(X, *, min_cluster_size=None, min_samples=None, n_components=None,
     labels = _number_by_size(labels)
     say("%d groups, %.1f%% noise", int(labels.max()) + 1, 100 * np.mean(labels < 0))
     # 6. themes
-    return _finish(X, labels, params, sample, distances, theme_threshold)
+    return _finish(X, labels, params, theme_threshold)
 
 
 def _sample_and_assign(X, sample_size, rng, say, assign, *, min_cluster_size, min_samples,
@@ -461,11 +465,10 @@ def _sample_and_assign(X, sample_size, rng, say, assign, *, min_cluster_size, mi
         sample_min_cluster_size=int(inner_size), min_cluster_size=int(min_cluster_size),
     )
     say("assigned %d rows to %d groups", n, int(labels.max(initial=-1)) + 1)
-    sample = np.unique(np.linspace(0, n - 1, min(n, _SILHOUETTE_SAMPLE)).round().astype(np.intp))
-    return _finish(X, labels, params, sample, _cosine_distances(X[sample]), theme_threshold)
+    return _finish(X, labels, params, theme_threshold)
 
 
-def _finish(X, labels, params, sample, distances, theme_threshold) -> Clustering:
+def _finish(X, labels, params, theme_threshold) -> Clustering:
     """Membership strengths, themes and the parameters record of numbered groups."""
     k = int(labels.max(initial=-1)) + 1
     if k == 0:
@@ -475,14 +478,12 @@ def _finish(X, labels, params, sample, distances, theme_threshold) -> Clustering
     probabilities = _membership(X, labels, centroids)
     fences = _member_fences(X, labels, centroids)
     if theme_threshold is None:
-        themes, theme_cut, theme_scores = _confusion_themes(X, labels, centroids), None, []
+        themes, theme_cut = _confusion_themes(X, labels, centroids), None
     else:
-        themes, theme_cut, theme_scores = _themes(
-            labels, centroids, sample, distances, theme_threshold
-        )
+        themes, theme_cut = _themes(labels, centroids, theme_threshold)
     params.update(
-        theme_threshold=None if theme_cut is None else float(theme_cut),
-        theme_scores=theme_scores,
+        theme_threshold=theme_cut,
+        theme_scores=[],
         n_groups=k,
         n_themes=int(themes.max()) + 1,
         noise_share=float(np.mean(labels < 0)),
@@ -682,28 +683,10 @@ def _cut_for(heights, k):
     return (low + float(heights[last + 1])) / 2
 
 
-def _score_ladder(tree, distances, labels_of, ks):
-    """Per-post silhouettes of the sample for each cut of ``tree`` into k groups, k in ks."""
-    heights = tree[:, 2]
-    scored = {}
-    for k in ks:
-        cut = _cut_for(heights, k)
-        if cut is None:
-            continue
-        groups = fcluster(tree, cut, "distance") - 1
-        sample_labels = labels_of(groups)
-        mask = sample_labels >= 0
-        n_found = len(np.unique(sample_labels[mask]))
-        if n_found < 2 or mask.sum() <= n_found:
-            continue
-        # posts that would end as noise (too-small groups) count as silhouette 0, like
-        # singletons in Rousseeuw's definition, so dissolving many posts is not rewarded
-        scored[k] = (cut, _silhouette(distances, sample_labels))
-    return scored
-
-
 def _score_cuts(tree, distances, micro_sample, micro_sizes, ks, min_size):
-    """:func:`_score_ladder` for cuts of a micro-cluster tree, in ``O(m k)`` per cut.
+    """Per-post silhouettes (Rousseeuw 1987) of the sample for each cut of a micro-cluster tree.
+
+    Returns ``{k: (cut height, silhouettes)}``, in ``O(m k)`` per cut.
 
     ``ks`` (decreasing) cut the tree after ``n_leaves - k`` merges, so every cut coarsens
     the one before it: each sample post's summed distance to the sample members of every
@@ -711,7 +694,9 @@ def _score_cuts(tree, distances, micro_sample, micro_sizes, ks, min_size):
     previous one. ``micro_sample`` is the leaf of each sample post (``-1`` when its
     micro-cluster is too small to enter the tree) and ``micro_sizes`` the number of posts
     (all rows, not only the sample) in each leaf: groups smaller than ``min_size`` are
-    dropped (they end as noise). Same values as :func:`_silhouette`.
+    dropped (they end as noise). Rows labelled ``-1`` score 0 and are nobody's
+    neighbours, like members of singleton groups; otherwise the values of
+    ``sklearn.metrics.silhouette_samples(..., metric="precomputed")``.
     """
     n_leaves = tree.shape[0] + 1
     m = micro_sample.shape[0]
@@ -786,37 +771,6 @@ def _ladder_cuts(tree, ks):
         rank = np.empty(k, dtype=np.intp)
         rank[np.argsort(first)] = np.arange(k)
         yield k, rank[labels]
-
-
-def _silhouette(distances: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """Per-row silhouette (Rousseeuw 1987) from a square distance matrix, in O(m^2).
-
-    Rows labelled -1 score 0 and are nobody's neighbours; so do members of singleton groups.
-    Same values as ``sklearn.metrics.silhouette_samples(..., metric="precomputed")`` on the
-    labelled rows, without its per-call validation and copies.
-    """
-    rows = np.flatnonzero(labels >= 0)
-    block_labels, member_block = np.unique(labels[rows], return_inverse=True)
-    onehot = sparse.csr_matrix(
-        (np.ones(rows.size, dtype=distances.dtype), (member_block, rows)),
-        shape=(block_labels.size, labels.size),
-    )
-    sums = np.asarray(onehot @ distances).T  # (m, groups): summed distance to each group
-    counts = np.bincount(member_block, minlength=block_labels.size).astype(np.float64)
-    values = np.zeros(labels.size)
-    if rows.size == 0 or block_labels.size < 2:
-        return values
-    own = np.searchsorted(block_labels, labels[rows])
-    own_count = counts[own]
-    mean_to = sums[rows] / counts
-    a = sums[rows, own] / np.maximum(own_count - 1, 1)
-    mean_to[np.arange(rows.size), own] = np.inf
-    b = mean_to.min(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        s = (b - a) / np.maximum(a, b)
-    s[(own_count <= 1) | ~np.isfinite(s)] = 0.0
-    values[rows] = s
-    return values
 
 
 def _consensus(partitions: list, target: int, min_size: int) -> tuple[np.ndarray, int]:
@@ -932,18 +886,6 @@ def _select(curve: dict) -> int:
     return min(k for k, v in curve.items() if v.mean() >= floor)
 
 
-def _choose_cut(tree, distances, labels_of, threshold, *, max_k):
-    """Cut height for a single dendrogram: given, or by the one-standard-error rule."""
-    if threshold is not None:
-        return float(threshold), []
-    curve = _score_ladder(tree, distances, labels_of, _ladder(max_k))
-    if not curve:
-        return float(tree[:, 2].max()) + 1e-9, []
-    k = _select({k: v for k, (_, v) in curve.items()})
-    report = [{"k": int(k), "silhouette": round(float(v.mean()), 6)} for k, (_, v) in curve.items()]
-    return curve[k][0], report
-
-
 def _dissolve_small(labels: np.ndarray, min_size: int) -> np.ndarray:
     labels = labels.copy()
     if labels.max(initial=-1) < 0:
@@ -1050,25 +992,20 @@ def _membership(X, labels, centroids) -> np.ndarray:
     return prob
 
 
-def _themes(labels, centroids, sample, distances, threshold):
+def _themes(labels, centroids, threshold):
+    """Themes cut from an average-linkage tree of the group centroids at ``threshold``."""
     k = centroids.shape[0]
     if k < 3:
-        return np.zeros(k, dtype=np.intp), None, []
+        return np.zeros(k, dtype=np.intp), None
     tree = linkage(centroids, method="average", metric="cosine")
-    sample_labels = labels[sample]
-
-    def labels_of(groups):
-        return np.where(sample_labels >= 0, groups[np.maximum(sample_labels, 0)], -1)
-
-    cut, scores = _choose_cut(tree, distances, labels_of, threshold, max_k=max(2, k // 2))
-    groups = fcluster(tree, cut, "distance") - 1
+    groups = fcluster(tree, threshold, "distance") - 1
     # number themes by total size, ties by smallest row index
     group_theme_rows = np.where(labels >= 0, groups[np.maximum(labels, 0)], -1)
     renumbered = _number_by_size(group_theme_rows)
     themes = np.empty(k, dtype=np.intp)
     for g in range(k):
         themes[g] = renumbered[np.flatnonzero(labels == g)[0]]
-    return themes, cut, scores
+    return themes, float(threshold)
 
 
 def _confusion_themes(X, labels, centroids) -> np.ndarray:
@@ -1109,7 +1046,6 @@ def _hdbscan(X, Z, params, min_cluster_size, min_samples, assign_noise, say) -> 
         raise MissingDependencyError(
             "method='hdbscan' needs the hdbscan package; pip install hdbscan"
         ) from exc
-    n = X.shape[0]
     model = hdbscan.HDBSCAN(
         min_cluster_size=int(min_cluster_size), min_samples=int(min_samples), core_dist_n_jobs=1
     ).fit(Z)
@@ -1119,8 +1055,7 @@ def _hdbscan(X, Z, params, min_cluster_size, min_samples, assign_noise, say) -> 
         labels = _number_by_size(_dissolve_small(labels, min_cluster_size))
     params.update(method="hdbscan", merge_threshold=None, n_micro=0)
     say("HDBSCAN: %d groups, %.1f%% noise", labels.max(initial=-1) + 1, 100 * np.mean(labels < 0))
-    sample = np.unique(np.linspace(0, n - 1, min(n, _SILHOUETTE_SAMPLE)).round().astype(np.intp))
-    return _finish(X, labels, params, sample, _cosine_distances(X[sample]), None)
+    return _finish(X, labels, params, None)
 
 
 def _empty(n: int, params: dict, dim: int = 0) -> Clustering:
