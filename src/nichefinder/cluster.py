@@ -606,14 +606,19 @@ def _normalise(Z: np.ndarray) -> np.ndarray:
     return Z / norms
 
 
-def _centroids(X: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
-    """Normalised mean of each label's rows (labels < 0 ignored)."""
+def _group_sums(X: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
+    """Sum of each label's rows, as float64 (labels < 0 ignored)."""
     mask = labels >= 0
     rows = np.flatnonzero(mask)
     onehot = sparse.csr_matrix(
         (np.ones(rows.size, dtype=X.dtype), (labels[mask], rows)), shape=(k, X.shape[0])
     )
-    return _normalise(np.asarray(onehot @ X, dtype=np.float64)).astype(np.float32)
+    return np.asarray(onehot @ X, dtype=np.float64)
+
+
+def _centroids(X: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
+    """Normalised mean of each label's rows (labels < 0 ignored)."""
+    return _normalise(_group_sums(X, labels, k)).astype(np.float32)
 
 
 def _project(X: np.ndarray, fit_rows, n_components: int) -> np.ndarray:
@@ -746,10 +751,8 @@ def _score_cuts(tree, distances, micro_sample, micro_sizes, ks, min_size):
 
 
 def _ladder_cuts(tree, ks):
-    """``(k, leaf labels)`` for each k in decreasing ``ks``: the tree after ``n - k`` merges.
-
-    Labels are ``0..k-1`` in order of each group's smallest leaf.
-    """
+    """``(k, leaf labels 0..k-1)`` for each k in decreasing ``ks``: the tree after ``n - k``
+    merges."""
     n = tree.shape[0] + 1
     parent = np.arange(2 * n - 1)
     wanted = sorted((k for k in ks if 1 <= k <= n), reverse=True)
@@ -765,12 +768,7 @@ def _ladder_cuts(tree, ks):
                 break
             root = up
         parent[:n] = root  # path compression: later merges only move the roots
-        _, labels = np.unique(root, return_inverse=True)
-        first = np.full(k, n)
-        np.minimum.at(first, labels, np.arange(n))
-        rank = np.empty(k, dtype=np.intp)
-        rank[np.argsort(first)] = np.arange(k)
-        yield k, rank[labels]
+        yield k, np.unique(root, return_inverse=True)[1].ravel()
 
 
 def _consensus(partitions: list, target: int, min_size: int) -> tuple[np.ndarray, int]:
@@ -817,7 +815,7 @@ def _target_height(tree, weights, target, min_size) -> float:
     size = np.concatenate([weights.astype(np.float64), np.zeros(n - 1)])
     count = int((size[:n] >= min_size).sum())
     heights = tree[:, 2]
-    best = -1 if count >= target else None
+    best = None  # the last merge after which target clusters remain
     for i, (left, right) in enumerate(tree[:, :2].astype(np.intp)):
         if heights[i] >= 1.0:
             break
@@ -826,7 +824,7 @@ def _target_height(tree, weights, target, min_size) -> float:
                   - int(size[right] >= min_size))
         if count >= target:
             best = i
-    if best is None or best == -1:
+    if best is None:
         return float(heights[0]) / 2
     following = heights[best + 1] if best + 1 < heights.size else heights[best] + 2e-9
     return float((heights[best] + following) / 2)
@@ -845,11 +843,7 @@ def _drop_incoherent(X: np.ndarray, labels: np.ndarray) -> np.ndarray:
     if k == 0 or n < 2:
         return labels
     inside = labels >= 0
-    rows = np.flatnonzero(inside)
-    onehot = sparse.csr_matrix(
-        (np.ones(rows.size, dtype=X.dtype), (labels[inside], rows)), shape=(k, n)
-    )
-    sums = np.asarray(onehot @ X, dtype=np.float64)
+    sums = _group_sums(X, labels, k)
     sizes = np.bincount(labels[inside], minlength=k).astype(np.float64)
     total = X.sum(axis=0, dtype=np.float64)
     corpus = (float(total @ total) - n) / (n * (n - 1.0))
