@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from nichefinder.intents import INTENTS, OTHER, detect_intents, intent_shares, owners_of
-from nichefinder.staffing import DEPARTMENTS
+from nichefinder.roster import DEPARTMENTS
 
 DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 

@@ -37,7 +37,7 @@ def __getattr__(name):
         "describe_groups": ("describe", "describe_groups"),
         "score_groups": ("score", "score_groups"),
         "recommend_feeds": ("channels", "recommend_feeds"),
-        "load_staff": ("staffing", "load_staff"),
+        "load_staff": ("roster", "load_staff"),
         "assign_staff": ("staffing", "assign_staff"),
         "write_plan": ("report", "write_plan"),
         "read_plan": ("report", "read_plan"),

@@ -220,7 +220,8 @@ def _merge(prep: _Prepared, passing: list[int], th: Thresholds, small: set[int] 
     return out, why
 
 
-def _passes(scores: Mapping[str, Score] | None) -> bool:
+def passes_all(scores: Mapping[str, Score] | None) -> bool:
+    """True when a group has all three judgements and fails none (undecided does not block)."""
     return scores is not None and all(
         scores[t].passed is not False for t in TESTS if t in scores
     ) and all(t in scores for t in TESTS)
@@ -233,9 +234,9 @@ def _undecided_line(score: Score) -> str:
     return score.evidence[-1] if score.evidence else "not enough data"
 
 
-def _small_only(scores: Mapping[str, Score] | None, th: Thresholds) -> bool:
+def small_only(scores: Mapping[str, Score] | None, th: Thresholds) -> bool:
     """True when a group fails only for volume (too few posts or people) and passes the rest."""
-    if scores is None or not all(t in scores for t in TESTS) or _passes(scores):
+    if scores is None or not all(t in scores for t in TESTS) or passes_all(scores):
         return False
     if scores["identifiable"].passed is False or scores["genuine"].passed is False:
         return False
@@ -244,7 +245,7 @@ def _small_only(scores: Mapping[str, Score] | None, th: Thresholds) -> bool:
             min_posts=0, min_share=0.0, min_authors=0, min_posts_per_week=0.0))
     except (KeyError, TypeError):  # scores without stored metrics
         return False
-    return _passes(relaxed)
+    return passes_all(relaxed)
 
 
 def _plan(prep: _Prepared, scores: Mapping[int, Mapping[str, Score]], th: Thresholds
@@ -255,8 +256,8 @@ def _plan(prep: _Prepared, scores: Mapping[int, Mapping[str, Score]], th: Thresh
     serves their theme or audience; several of them with no such feed form one together when
     their pooled posts and people clear the volume bars.
     """
-    passing = {g for g in prep.groups if _passes(scores.get(g))}
-    small = {g for g in prep.groups if g not in passing and _small_only(scores.get(g), th)}
+    passing = {g for g in prep.groups if passes_all(scores.get(g))}
+    small = {g for g in prep.groups if g not in passing and small_only(scores.get(g), th)}
     comps, why = _merge(prep, sorted(passing | small), th, small)
     bar = th.min_posts_for(prep.n_grouped)
     feeds, pooled = [], {}
@@ -289,7 +290,8 @@ def _plan(prep: _Prepared, scores: Mapping[int, Mapping[str, Score]], th: Thresh
     return feeds, why, passing, pooled
 
 
-def _failed_lines(scores: Mapping[str, Score]) -> list[str]:
+def failed_lines(scores: Mapping[str, Score]) -> list[str]:
+    """One line per failed test and piece of its evidence, such as ``"not genuine: ..."``."""
     lines = []
     for t in TESTS:
         s = scores[t]
@@ -505,10 +507,10 @@ def recommend_feeds(
                 ]
                 if g not in passing:
                     reasons += [f"on its own: {line.split(': ', 1)[-1]}"
-                                for line in _failed_lines(sc)]
+                                for line in failed_lines(sc)]
             reasons = tuple(reasons + undecided)
         else:
-            verdict, reasons, feed = "rejected", tuple(_failed_lines(sc)), None
+            verdict, reasons, feed = "rejected", tuple(failed_lines(sc)), None
         n_authors = None
         if sc is not None and "substantial" in sc:
             n_authors = sc["substantial"].metrics.get("n_authors")

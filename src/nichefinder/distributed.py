@@ -43,7 +43,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .embed import EmbeddingCache, _progress, embedding_stats, get_embedder, normalize_text
+from .embed import EmbeddingCache, embedding_stats, get_embedder, normalize_text, progress_bar
 from .exceptions import EmbeddingError, InputError, MissingDependencyError
 
 __all__ = [
@@ -305,7 +305,7 @@ def embed_distributed(
                 [payload] = client.scatter([embedder], broadcast=True, hash=False)
             step = -(-partition_size // batch_size) * batch_size
             parts = [todo[s : s + step] for s in range(0, len(todo), step)]
-            progress = _progress(len(todo), show_progress)
+            progress = progress_bar(len(todo), show_progress)
             for index, vectors in _stream(
                 client, _embed_partition, [[unique[i] for i in part] for part in parts],
                 payload, embedder.name, batch_size, name="embed",
@@ -466,10 +466,10 @@ def fit_distributed(
     ...                          client=client)  # doctest: +SKIP
     >>> finder.plan(staff="staff.csv")  # doctest: +SKIP
     """
-    from .pipeline import _as_conversations
+    from .ingest import as_conversations
 
     _require_distributed()
-    conv = _as_conversations(conversations, columns, format)
+    conv = as_conversations(conversations, columns, format)
     stats = None
     if embeddings is None:
         texts = conv.posts["text"].tolist()

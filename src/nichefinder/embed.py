@@ -19,7 +19,7 @@ import logging
 import os
 import re
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -338,7 +338,7 @@ def embed_texts(
         "embedding %d texts (%d unique, %d cached)", len(texts), len(unique),
         len(unique) - len(todo),
     )
-    progress = _progress(len(todo), show_progress)
+    progress = progress_bar(len(todo), show_progress)
     try:
         for start in range(0, len(todo), batch_size):
             batch = todo[start : start + batch_size]
@@ -382,7 +382,40 @@ def embedding_stats(n_posts: int, store, before=(0, 0)) -> dict:
     }
 
 
-def _progress(total: int, show: bool):
+def embed_function(embedder) -> Callable[[list[str]], np.ndarray] | None:
+    """The function ``texts -> vectors`` of an embedder.
+
+    Parameters
+    ----------
+    embedder : Embedder, callable or None
+        An object with an ``embed(texts)`` method (such as :func:`get_embedder` returns), or a
+        callable taking a list of texts and returning one row per text.
+
+    Returns
+    -------
+    callable or None
+        ``None`` when ``embedder`` is ``None``.
+
+    Raises
+    ------
+    TypeError
+        When ``embedder`` is neither.
+    """
+    if embedder is None:
+        return None
+    if hasattr(embedder, "embed"):
+        return embedder.embed
+    if callable(embedder):
+        return embedder
+    raise TypeError(
+        f"embedder must be a callable texts -> array or have an embed() method, "
+        f"not {type(embedder).__name__}"
+    )
+
+
+def progress_bar(total: int, show: bool):
+    """A step function ``step(n)`` that advances an "embedding" progress bar of ``total`` texts by
+    ``n`` (closing it when done); a no-op when ``show`` is false or there is nothing to do."""
     if not show or total == 0:
         return lambda n: None
     import click

@@ -392,3 +392,48 @@ def _bounded(stamps: pd.Series) -> pd.Series:
     lo, hi = pd.Timestamp("1678-01-01", tz="UTC"), pd.Timestamp("2262-01-01", tz="UTC")
     return stamps.where(stamps.notna() & (stamps > lo) & (stamps < hi)).astype(
         "datetime64[ns, UTC]")
+
+
+def as_conversations(data, columns=None, format=None) -> Conversations:
+    """Conversations from files, a DataFrame, or as given.
+
+    Parameters
+    ----------
+    data : Conversations, DataFrame, path or iterable of paths
+        Already loaded conversations are returned as they are; a DataFrame is checked by the
+        same rules as a file (its rejects are kept); paths are read by
+        :func:`load_conversations`.
+    columns : str, mapping or sequence, optional
+        Column mapping, as for :func:`load_conversations`.
+    format : str, optional
+        File format, as for :func:`load_conversations`; detected when ``None``.
+
+    Returns
+    -------
+    Conversations
+
+    Raises
+    ------
+    InputError
+        When ``data`` is none of these, or a file or row cannot be used.
+    """
+    if isinstance(data, Conversations):
+        return data
+    if isinstance(data, pd.DataFrame):
+        return _frame_to_conversations(data, columns)
+    if isinstance(data, (str, Path)) or isinstance(data, Iterable):
+        return load_conversations(data, columns=columns, format=format)
+    raise InputError(
+        f"cannot read conversations from a {type(data).__name__}; give file paths, a pandas "
+        "DataFrame or a Conversations object"
+    )
+
+
+def _frame_to_conversations(frame: pd.DataFrame, columns) -> Conversations:
+    """Validate an in-memory DataFrame by the same rules as files (a Parquet round trip)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "dataframe.parquet"
+        frame.reset_index(drop=True).to_parquet(path, index=False)
+        return load_conversations(path, columns=columns)

@@ -22,11 +22,13 @@ Examples
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+from .embed import embed_function
 
 __all__ = ["INTENTS", "Intent", "OTHER", "detect_intents", "intent_shares", "owners_of"]
 
@@ -43,7 +45,7 @@ class Intent:
     label : str
         Readable name, used in reasons ("billing and refund questions").
     departments : tuple of str
-        Owning departments, canonical names (see :data:`nichefinder.staffing.DEPARTMENTS`);
+        Owning departments, canonical names (see :data:`nichefinder.roster.DEPARTMENTS`);
         the first owns the intent, the others help.
     description : str
         What such posts say; embedded for the semantic fallback.
@@ -293,19 +295,6 @@ def _lexicon_scores(text: str) -> tuple[dict[str, float], dict[str, list[str]]]:
     return scores, matched
 
 
-def _as_callable(embedder) -> Callable[[list[str]], np.ndarray] | None:
-    if embedder is None:
-        return None
-    if hasattr(embedder, "embed"):
-        return embedder.embed
-    if callable(embedder):
-        return embedder
-    raise TypeError(
-        f"embedder must be a callable texts -> array or have an embed() method, "
-        f"not {type(embedder).__name__}"
-    )
-
-
 def _normalise(vectors) -> np.ndarray:
     vectors = np.asarray(vectors, dtype=np.float64)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
@@ -345,7 +334,7 @@ def detect_intents(
     0  delivery  lexicon
     1   careers  lexicon
     """
-    embed = _as_callable(embedder)
+    embed = embed_function(embedder)
     order = list(INTENTS)
     rows = []
     for text in texts:

@@ -8,7 +8,7 @@ without embedding again.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import asdict, replace
 from pathlib import Path
 
@@ -32,12 +32,13 @@ from .embed import (
     unit_rows,
 )
 from .exceptions import InputError
-from .ingest import Conversations, load_conversations
+from .ingest import Conversations, as_conversations
 from .intents import intent_shares
 from .layout import project_2d
 from .results import NOISE, Plan, Summary
+from .roster import load_staff
 from .score import score_groups
-from .staffing import STAFFING_NOTE, assign_staff, load_staff
+from .staffing import STAFFING_NOTE, assign_staff
 
 __all__ = ["NicheFinder", "plan"]
 
@@ -45,29 +46,6 @@ log = logging.getLogger(__name__)
 
 MAX_TEXTS_PER_FEED = 400
 """Posts per feed handed to intent detection and staffing (a seeded sample beyond this)."""
-
-
-def _as_conversations(data, columns, format=None) -> Conversations:
-    if isinstance(data, Conversations):
-        return data
-    if isinstance(data, pd.DataFrame):
-        return _frame_to_conversations(data, columns)
-    if isinstance(data, (str, Path)) or isinstance(data, Iterable):
-        return load_conversations(data, columns=columns, format=format)
-    raise InputError(
-        f"cannot read conversations from a {type(data).__name__}; give file paths, a pandas "
-        "DataFrame or a Conversations object"
-    )
-
-
-def _frame_to_conversations(frame: pd.DataFrame, columns) -> Conversations:
-    """Validate an in-memory DataFrame by the same rules as files (a Parquet round trip)."""
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "dataframe.parquet"
-        frame.reset_index(drop=True).to_parquet(path, index=False)
-        return load_conversations(path, columns=columns)
 
 
 class NicheFinder:
@@ -196,7 +174,7 @@ class NicheFinder:
         rng = check_random_state(self.random_state)
         self._rng_seed = int(rng.randint(0, 2**31 - 1))
         self._embedder = get_embedder(self.model, show_progress=self.show_progress)
-        conv = _as_conversations(conversations, columns, format)
+        conv = as_conversations(conversations, columns, format)
         posts = conv.posts
         self.embedding_stats_ = {"posts": len(posts), "cache": None}
         if embeddings is None:
@@ -317,7 +295,7 @@ class NicheFinder:
         Parameters
         ----------
         staff : path or DataFrame, optional
-            Staff roster (CSV or YAML; see :func:`nichefinder.staffing.load_staff`).
+            Staff roster (CSV or YAML; see :func:`nichefinder.roster.load_staff`).
         thresholds : Thresholds, dict or path, optional
             Overrides for this plan only.
 

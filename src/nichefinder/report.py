@@ -58,7 +58,7 @@ def atomic_write(path: Path, text: str | bytes) -> None:
         raise
 
 
-def _md(text: str) -> str:
+def md_escape(text: str) -> str:
     """Escape text for Markdown tables and inline use (pipes, angle brackets, newlines)."""
     text = " ".join(str(text).split())
     for ch, rep in (("\\", "\\\\"), ("|", "\\|"), ("<", "&lt;"), (">", "&gt;"), ("`", "\\`"),
@@ -95,54 +95,56 @@ def render_markdown(plan: Plan) -> str:
         for f in plan.feeds:
             lead = next((r for r in f.staff if r.role == "lead"), None)
             lines.append(
-                f"| {f.id} | {_md(f.name)} | {', '.join(map(str, f.groups))} | "
-                f"{_md(', '.join(f.platforms) or '-')} | {f.posts_per_week:.1f} | "
+                f"| {f.id} | {md_escape(f.name)} | {', '.join(map(str, f.groups))} | "
+                f"{md_escape(', '.join(f.platforms) or '-')} | {f.posts_per_week:.1f} | "
                 f"{_hours(f.hours_per_week)} | "
-                f"{_md(f'{lead.name} ({lead.department})') if lead else 'not staffed'} |"
+                f"{md_escape(f'{lead.name} ({lead.department})') if lead else 'not staffed'} |"
             )
         lines.append("")
         for f in plan.feeds:
-            lines += [f"### Feed {f.id}: {_md(f.name)}", ""]
-            lines.append(f"- Audience talks about: {_md(', '.join(f.keywords))}")
-            lines.append(f"- Where: {_md(', '.join(f.platforms) or 'unknown')}")
+            lines += [f"### Feed {f.id}: {md_escape(f.name)}", ""]
+            lines.append(f"- Audience talks about: {md_escape(', '.join(f.keywords))}")
+            lines.append(f"- Where: {md_escape(', '.join(f.platforms) or 'unknown')}")
             lines.append(
                 f"- Volume: {f.posts_per_week:.1f} posts/week; workload {_hours(f.hours_per_week)} "
                 "staff hours/week"
             )
             if f.intents:
                 top = sorted(f.intents.items(), key=lambda kv: (-kv[1], kv[0]))[:4]
-                lines.append("- Intents: " + ", ".join(f"{_md(k)} {v:.0%}" for k, v in top))
+                lines.append("- Intents: " + ", ".join(f"{md_escape(k)} {v:.0%}" for k, v in top))
             if f.staff:
                 lines.append("- Staff:")
                 for r in f.staff:
                     why = "; ".join(r.reasons)
                     lines.append(
-                        f"  - **{_md(r.name)}** ({_md(r.department)}), {r.role}, "
+                        f"  - **{md_escape(r.name)}** ({md_escape(r.department)}), {r.role}, "
                         f"{_hours(r.hours_per_week)} h/week ({r.share_of_week:.0%} of their social "
-                        f"time){': ' + _md(why) if why else ''}"
+                        f"time){': ' + md_escape(why) if why else ''}"
                     )
             for note in f.notes:
-                lines.append(f"- Note: {_md(note)}")
+                lines.append(f"- Note: {md_escape(note)}")
             if f.code_of_conduct:
                 lines.append("- Code of conduct:")
-                lines += [f"  {i}. {_md(rule)}" for i, rule in enumerate(f.code_of_conduct, 1)]
+                lines += [f"  {i}. {md_escape(rule)}"
+                          for i, rule in enumerate(f.code_of_conduct, 1)]
             lines.append("")
     lines += ["## Every group and its verdict", ""]
     for g in plan.groups:
         served = f" -> feed {g.feed}" if g.feed is not None else ""
-        lines.append(f"### Group {g.id}: {_md(g.label)} ({g.verdict}{served})")
+        lines.append(f"### Group {g.id}: {md_escape(g.label)} ({g.verdict}{served})")
         lines.append("")
         authors = f", {g.n_authors} authors" if g.n_authors is not None else ""
-        lines.append(f"{g.size} posts{authors}. Keywords: {_md(', '.join(g.keywords))}.")
+        lines.append(f"{g.size} posts{authors}. Keywords: {md_escape(', '.join(g.keywords))}.")
         lines.append("")
         for reason in g.reasons:
-            lines.append(f"- {_md(reason)}")
+            lines.append(f"- {md_escape(reason)}")
         for name, score in g.scores.items():
             mark = {True: "pass", False: "fail", None: "not judged"}[score.passed]
-            lines.append(f"- {name}: {score.value:.2f} ({mark}); " + _md("; ".join(score.evidence)))
+            evidence = md_escape("; ".join(score.evidence))
+            lines.append(f"- {name}: {score.value:.2f} ({mark}); {evidence}")
         if g.representative_posts:
             lines.append("- Typical posts:")
-            lines += [f"  > {_md(p)}" for p in g.representative_posts]
+            lines += [f"  > {md_escape(p)}" for p in g.representative_posts]
         lines.append("")
     people: dict[tuple[str, str], list] = {}
     for f in plan.feeds:
@@ -158,17 +160,17 @@ def render_markdown(plan: Plan) -> str:
             people.items(), key=lambda kv: (-kv[1][0], kv[0])
         ):
             lines.append(
-                f"| {_md(name)} | {_md(dept)} | {_hours(hours)} | {share:.0%} | "
-                f"{_md(', '.join(roles))} |"
+                f"| {md_escape(name)} | {md_escape(dept)} | {_hours(hours)} | {share:.0%} | "
+                f"{md_escape(', '.join(roles))} |"
             )
         lines.append("")
     if plan.staffing_notes:
         lines += ["## Staffing gaps and needs", ""]
-        lines += [f"- {_md(n)}" for n in plan.staffing_notes]
+        lines += [f"- {md_escape(n)}" for n in plan.staffing_notes]
         lines.append("")
     notes = plan.parameters.get("data_notes") or []
     if notes:
-        lines += ["## About the data", ""] + [f"- {_md(n)}" for n in notes] + [""]
+        lines += ["## About the data", ""] + [f"- {md_escape(n)}" for n in notes] + [""]
     return "\n".join(lines)
 
 

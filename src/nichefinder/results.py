@@ -39,14 +39,14 @@ CENTROIDS_FILE = "centroids.npy"
 """File of a plan folder holding the group centroids (``Plan.centroids``), next to ``plan.json``."""
 
 
-def _plain(value: Any) -> Any:
+def to_builtins(value: Any) -> Any:
     """Convert tuples, numpy scalars and nested dataclasses to JSON-ready builtins."""
     if hasattr(value, "to_dict"):
         return value.to_dict()
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): to_builtins(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
+        return [to_builtins(v) for v in value]
     if hasattr(value, "item") and not isinstance(value, (str, bytes)):
         return value.item()
     if isinstance(value, float):
@@ -82,7 +82,7 @@ class Score:
             "value": round(float(self.value), 4),
             "passed": self.passed,
             "evidence": list(self.evidence),
-            "metrics": {k: _plain(v) for k, v in sorted(self.metrics.items())},
+            "metrics": {k: to_builtins(v) for k, v in sorted(self.metrics.items())},
         }
 
 
@@ -130,7 +130,7 @@ class Group:
     platforms: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {f.name: _plain(getattr(self, f.name)) for f in fields(self)}
+        return {f.name: to_builtins(getattr(self, f.name)) for f in fields(self)}
 
 
 @dataclass(frozen=True)
@@ -159,7 +159,7 @@ class StaffRole:
     reasons: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {f.name: _plain(getattr(self, f.name)) for f in fields(self)}
+        return {f.name: to_builtins(getattr(self, f.name)) for f in fields(self)}
 
 
 @dataclass(frozen=True)
@@ -205,7 +205,7 @@ class Feed:
     notes: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {f.name: _plain(getattr(self, f.name)) for f in fields(self)}
+        return {f.name: to_builtins(getattr(self, f.name)) for f in fields(self)}
 
 
 @dataclass(frozen=True)
@@ -277,7 +277,7 @@ class Plan:
             "groups": [g.to_dict() for g in self.groups],
             "feeds": [f.to_dict() for f in self.feeds],
             "staffing_notes": list(self.staffing_notes),
-            "parameters": _plain(self.parameters),
+            "parameters": to_builtins(self.parameters),
         }
         if self.centroids is not None and self.fences is not None:
             shape = np.shape(self.centroids)

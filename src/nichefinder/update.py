@@ -50,14 +50,14 @@ from scipy.stats import binom
 from sklearn.utils import check_random_state
 
 from . import __version__
-from .channels import _failed_lines, _passes, _small_only
+from .channels import failed_lines, passes_all, small_only
 from .cluster import assign_groups, cluster_embeddings
 from .config import Thresholds, load_thresholds
 from .describe import describe_groups
 from .embed import embed_texts, get_embedder, load_embeddings
 from .exceptions import InputError
-from .report import _md, atomic_write, plan_to_json, read_plan
-from .results import CENTROIDS_FILE, NOISE, Plan, Score, _plain
+from .report import atomic_write, md_escape, plan_to_json, read_plan
+from .results import CENTROIDS_FILE, NOISE, Plan, Score, to_builtins
 from .score import judge_group, metrics_of, score_groups
 
 __all__ = [
@@ -126,7 +126,7 @@ class NewGroup:
     posts_per_week: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {f.name: _plain(getattr(self, f.name)) for f in fields(self)}
+        return {f.name: to_builtins(getattr(self, f.name)) for f in fields(self)}
 
 
 @dataclass(frozen=True)
@@ -225,7 +225,7 @@ class Update:
             "groups": _records(self.groups),
             "new_groups": [g.to_dict() for g in self.new_groups],
             "notes": list(self.notes),
-            "parameters": _plain(self.parameters),
+            "parameters": to_builtins(self.parameters),
         }
 
     def to_frame(self, what: str = "feeds") -> pd.DataFrame:
@@ -256,7 +256,7 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
             return None
         if isinstance(value, float):
             return round(value, 4)
-        return _plain(value)
+        return to_builtins(value)
 
     return [{k: cell(v) for k, v in row.items()} for row in frame.to_dict("records")]
 
@@ -467,13 +467,13 @@ def _search(posts, vectors, labels, outside, plan, th, seed, show_progress, note
             sims = plan.centroids @ centre
             nearest, similarity = int(np.argmax(sims)), float(np.max(sims))
         substantial = score["substantial"].metrics
-        passes = _passes(score)
+        passes = passes_all(score)
         copy = similarity is not None and similarity >= th.merge_similarity
         if passes and not copy:
             reasons = ("passes the plan's three tests (identifiable, substantial, genuine) and "
                        "no feed serves it",)
         else:
-            reasons = tuple(_failed_lines(score))
+            reasons = tuple(failed_lines(score))
             if copy:
                 reasons += (f"a near copy of plan group {nearest}: centre similarity "
                             f"{similarity:.2f} (merge_similarity {th.merge_similarity:g})",)
@@ -528,7 +528,7 @@ def _verdict(n_new, noise_share, plan_noise, n_noise, emerging, feeds, new_group
     sentence = (f"{1 - noise_share:.0%} of the {n_new} new posts fit the plan's groups "
                 f"(plan: {1 - plan_noise:.0%}); no new group emerged and no feed's volume "
                 "collapsed.")
-    forming = [g for g in new_groups if _small_only(g.scores, th)]
+    forming = [g for g in new_groups if small_only(g.scores, th)]
     if forming:
         sentence += " Forming below the plan's bars: " + "; ".join(
             f"{g.label} ({g.size} posts)" for g in forming[:3]) + "."
@@ -607,7 +607,7 @@ def update_plan(
     'fits'
     >>> result.to_frame("feeds")[["name", "new_posts", "new_share", "plan_share"]]  # doctest: +SKIP
     """
-    from .pipeline import _as_conversations
+    from .ingest import as_conversations
 
     for name, value in (("max_noise_rise", max_noise_rise), ("collapse_ratio", collapse_ratio)):
         if not 0 <= value <= 1:
@@ -618,7 +618,7 @@ def update_plan(
     th = _plan_thresholds(plan, thresholds)
     rng = check_random_state(random_state)
     seed = int(rng.randint(0, 2**31 - 1))
-    conv = _as_conversations(conversations, columns, format)
+    conv = as_conversations(conversations, columns, format)
     posts = conv.posts
     notes = list(conv.notes)
     vectors, model_name = _vectors(conv, plan, model, embeddings, cache, show_progress, notes)
@@ -723,7 +723,7 @@ def render_update_summary(update: Update) -> str:
 def render_update_markdown(update: Update) -> str:
     """``update.md``: the verdict, the feeds against the plan, new groups, notes."""
     s = update.summary
-    lines = ["# Plan update", "", f"**Verdict: {update.verdict}.** {_md(update.reason)}", "",
+    lines = ["# Plan update", "", f"**Verdict: {update.verdict}.** {md_escape(update.reason)}", "",
              f"{s.rows_read} rows read: {s.rows_assigned} placed in the plan's groups "
              f"({s.rows_served} in groups a feed serves), {s.rows_noise} fit no group (noise), "
              f"{s.rows_rejected} rejected as unusable input. Noise: "
@@ -737,14 +737,15 @@ def render_update_markdown(update: Update) -> str:
         lines += ["## Feeds", "", "| # | feed | new posts | share | plan share | posts/week | "
                   "plan posts/week | status |", "|---|---|---|---|---|---|---|---|"]
         for r in update.feeds.itertuples():
-            lines.append(f"| {r.feed} | {_md(r.name)} | {r.new_posts} | {_pct(r.new_share)} | "
+            lines.append(f"| {r.feed} | {md_escape(r.name)} | {r.new_posts} | "
+                         f"{_pct(r.new_share)} | "
                          f"{_pct(r.plan_share)} | {rate(r.posts_per_week)} | "
                          f"{rate(r.plan_posts_per_week)} | {r.status} |")
         lines.append("")
     lines += ["## Groups", "", "| group | label | feed | new posts | share | plan share | status |",
               "|---|---|---|---|---|---|---|"]
     for r in update.groups.itertuples():
-        lines.append(f"| {r.group} | {_md(r.label)} | {'-' if pd.isna(r.feed) else r.feed} | "
+        lines.append(f"| {r.group} | {md_escape(r.label)} | {'-' if pd.isna(r.feed) else r.feed} | "
                      f"{r.new_posts} | {_pct(r.new_share)} | {_pct(r.plan_share)} | {r.status} |")
     lines.append("")
     if update.new_groups:
@@ -752,18 +753,19 @@ def render_update_markdown(update: Update) -> str:
                   f"Found among the {s.rows_outside} new posts outside every group's core.", ""]
         for g in update.new_groups:
             kind = "emerging" if g.emerging else "below the plan's bars"
-            lines += [f"### New group {g.id}: {_md(g.label)} ({kind})", ""]
+            lines += [f"### New group {g.id}: {md_escape(g.label)} ({kind})", ""]
             people = f" from {g.n_authors} people" if g.n_authors is not None else ""
             near = (f" Closest plan group: {g.nearest_group} (similarity "
                     f"{g.nearest_similarity:.2f})." if g.nearest_group is not None else "")
-            lines += [f"{g.size} posts{people}.{near} Keywords: {_md(', '.join(g.keywords))}.", ""]
-            lines += [f"- {_md(r)}" for r in g.reasons]
+            keywords = md_escape(", ".join(g.keywords))
+            lines += [f"{g.size} posts{people}.{near} Keywords: {keywords}.", ""]
+            lines += [f"- {md_escape(r)}" for r in g.reasons]
             if g.representative_posts:
                 lines.append("- Typical posts:")
-                lines += [f"  > {_md(p)}" for p in g.representative_posts]
+                lines += [f"  > {md_escape(p)}" for p in g.representative_posts]
             lines.append("")
     if update.notes:
-        lines += ["## About the data", ""] + [f"- {_md(n)}" for n in update.notes] + [""]
+        lines += ["## About the data", ""] + [f"- {md_escape(n)}" for n in update.notes] + [""]
     return "\n".join(lines)
 
 
