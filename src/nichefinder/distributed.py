@@ -503,22 +503,15 @@ def plan(
     staff=None,
     columns=None,
     format=None,
-    model=None,
     embeddings=None,
-    thresholds=None,
-    min_cluster_size=None,
-    method="agglomerative",
-    sample_size=None,
-    random_state=None,
-    cache=True,
-    show_progress=False,
     partition_size: int = PARTITION_SIZE,
     chunk_rows: int = CHUNK_ROWS,
+    **params,
 ):
     """Plan social feeds with embedding and assignment on a Dask cluster.
 
-    The parameters and result of :func:`nichefinder.plan`, plus the cluster's ``client``; the
-    groups equal the local path's for the same data, ``random_state`` and ``sample_size``.
+    :func:`nichefinder.plan` with the cluster's ``client``: the groups equal the local path's
+    for the same data, ``random_state`` and ``sample_size``.
 
     Parameters
     ----------
@@ -527,27 +520,23 @@ def plan(
     client : distributed.Client
         A client of the cluster (see :func:`connect_scheduler`).
     staff : path or DataFrame, optional
-    columns : str or mapping, optional
-    format : str, optional
-    model : str, path or Embedder, optional
-        Must resolve to the same model on every worker and on the driver (which embeds the
-        few staffing texts itself).
+        Staff roster, as for :func:`nichefinder.plan`.
+    columns, format : optional
+        As for :func:`nichefinder.plan`.
     embeddings : ndarray or path, optional
         Precomputed embeddings: nothing is embedded, only assignment runs on the cluster.
-    thresholds : Thresholds, dict or path, optional
-    min_cluster_size : int, optional
-    method : {"agglomerative", "hdbscan"}, default "agglomerative"
-    sample_size : int, optional
-        Posts clustered on the driver (default 30,000); every post is then assigned on the
-        cluster. With no more posts than this, assignment does not run at all.
-    random_state : int or None
-    cache : bool or path, default=True
-        The driver's embedding cache.
-    show_progress : bool, default=False
     partition_size : int, default=1024
         Texts per embedding task.
     chunk_rows : int, default=65536
         Rows per assignment task.
+    **params
+        The parameters of :class:`~nichefinder.pipeline.NicheFinder` (``model``,
+        ``thresholds``, ``min_cluster_size``, ``method``, ``sample_size``, ``random_state``,
+        ``cache``, ``show_progress``). ``model`` must resolve to the same model on every
+        worker and on the driver (which embeds the few staffing texts itself);
+        ``sample_size`` posts (default 30,000) are clustered on the driver and every post is
+        then assigned on the cluster (with no more posts than that, assignment does not run);
+        ``cache`` is the driver's embedding cache.
 
     Returns
     -------
@@ -561,18 +550,8 @@ def plan(
     """
     from .pipeline import NicheFinder
 
-    finder = NicheFinder(
-        model,
-        thresholds=thresholds,
-        min_cluster_size=min_cluster_size,
-        method=method,
-        sample_size=sample_size,
-        random_state=random_state,
-        cache=cache,
-        show_progress=show_progress,
-    )
-    fit_distributed(
-        finder, conversations, client=client, embeddings=embeddings, columns=columns,
-        format=format, partition_size=partition_size, chunk_rows=chunk_rows,
+    finder = fit_distributed(
+        NicheFinder(**params), conversations, client=client, embeddings=embeddings,
+        columns=columns, format=format, partition_size=partition_size, chunk_rows=chunk_rows,
     )
     return finder.plan(staff)
