@@ -21,8 +21,8 @@ from nichefinder.cli import cli
 from nichefinder.config import Thresholds
 from nichefinder.exceptions import InputError
 from nichefinder.report import read_plan, write_plan
-from nichefinder.results import Feed, Group, Plan, Score, Summary
-from nichefinder.update import ASSIGNMENT_COLUMNS, update_plan, write_update
+from nichefinder.results import ASSIGNMENT_COLUMNS, Feed, Group, Plan, Score, Summary
+from nichefinder.update import update_plan, write_update
 
 from .conftest import SAMPLE, FakeEmbedder
 

@@ -43,8 +43,8 @@ def __getattr__(name):
         "read_plan": ("report", "read_plan"),
         "render_markdown": ("report", "render_markdown"),
         "update_plan": ("update", "update_plan"),
-        "write_update": ("update", "write_update"),
-        "Update": ("update", "Update"),
+        "write_update": ("report", "write_update"),
+        "Update": ("results", "Update"),
     }
     if name in lazy:
         import importlib

@@ -385,7 +385,8 @@ def update_command(obj, plan_dir, inputs, out, columns, input_format, model, emb
     emerged, a feed's volume collapsed, or much more noise). Exit status: 0, or 1 with
     --fail-on-drift when the verdict is re-plan; 2 on bad input.
     """
-    from .update import render_update_summary, update_plan, write_update
+    from .report import render_update_summary, write_update
+    from .update import update_plan
 
     thresholds = None  # the plan's own
     if config:

@@ -21,7 +21,17 @@ import pandas as pd
 
 from .exceptions import InputError
 from .proposal import render_html
-from .results import CENTROIDS_FILE, SCHEMA_VERSION, Feed, Group, Plan, Score, StaffRole, Summary
+from .results import (
+    CENTROIDS_FILE,
+    SCHEMA_VERSION,
+    Feed,
+    Group,
+    Plan,
+    Score,
+    StaffRole,
+    Summary,
+    Update,
+)
 
 __all__ = [
     "plan_to_json",
@@ -30,6 +40,10 @@ __all__ = [
     "write_plan",
     "read_plan",
     "atomic_write",
+    "render_update_markdown",
+    "render_update_summary",
+    "update_to_json",
+    "write_update",
 ]
 
 POINTS_COLUMNS = ("id", "x", "y", "timestamp", "platform")
@@ -358,3 +372,123 @@ def read_plan(path: str | Path) -> Plan:
         fences=fences,
         center=center,
     )
+
+
+# -------------------------------------------------------------------------------- updates
+
+
+def _pct(x: float) -> str:
+    return "<1%" if 0 < x < 0.005 else f"{x:.0%}"
+
+
+def render_update_summary(update: Update) -> str:
+    """A few lines for a terminal: rows, each feed's share against the plan's, the verdict."""
+    s = update.summary
+    lines = [
+        f"{s.rows_read} rows read: {s.rows_assigned} placed in the plan's groups, "
+        f"{s.rows_noise} fit no group (noise), {s.rows_rejected} rejected.",
+        f"Noise: {_pct(update.noise_share)} of new posts (plan: {_pct(update.plan_noise_share)}).",
+    ]
+    for row in update.feeds.itertuples():
+        flag = f" [{row.status}]" if row.status in ("collapsed", "growing") else ""
+        lines.append(f"  feed {row.feed}: {row.name}: {row.new_posts} posts, "
+                     f"{_pct(row.new_share)} (plan {_pct(row.plan_share)}){flag}")
+    n_new = s.rows_assigned + s.rows_noise
+    unserved = s.rows_assigned - s.rows_served
+    plan_unserved = 1.0 - update.plan_noise_share - float(update.feeds["plan_share"].sum())
+    lines.append(f"  no feed: {unserved} posts, {_pct(unserved / n_new if n_new else 0.0)} "
+                 f"(plan {_pct(max(plan_unserved, 0.0))})")
+    for g in update.new_groups:
+        kind = "emerging" if g.emerging else "below the plan's bars"
+        people = f" from {g.n_authors} people" if g.n_authors is not None else ""
+        lines.append(f"New group {g.id} ({kind}): {g.label}: {g.size} posts{people}; "
+                     f"keywords: {', '.join(g.keywords[:5])}")
+    lines.append(f"Verdict: {update.verdict}. {update.reason}")
+    return "\n".join(lines)
+
+
+def render_update_markdown(update: Update) -> str:
+    """``update.md``: the verdict, the feeds against the plan, new groups, notes."""
+    s = update.summary
+    lines = ["# Plan update", "", f"**Verdict: {update.verdict}.** {md_escape(update.reason)}", "",
+             f"{s.rows_read} rows read: {s.rows_assigned} placed in the plan's groups "
+             f"({s.rows_served} in groups a feed serves), {s.rows_noise} fit no group (noise), "
+             f"{s.rows_rejected} rejected as unusable input. Noise: "
+             f"{_pct(update.noise_share)} of new posts (plan: {_pct(update.plan_noise_share)}).",
+             ""]
+
+    def rate(x) -> str:
+        return "-" if pd.isna(x) else f"{x:.1f}"
+
+    if len(update.feeds):
+        lines += ["## Feeds", "", "| # | feed | new posts | share | plan share | posts/week | "
+                  "plan posts/week | status |", "|---|---|---|---|---|---|---|---|"]
+        for r in update.feeds.itertuples():
+            lines.append(f"| {r.feed} | {md_escape(r.name)} | {r.new_posts} | "
+                         f"{_pct(r.new_share)} | "
+                         f"{_pct(r.plan_share)} | {rate(r.posts_per_week)} | "
+                         f"{rate(r.plan_posts_per_week)} | {r.status} |")
+        lines.append("")
+    lines += ["## Groups", "", "| group | label | feed | new posts | share | plan share | status |",
+              "|---|---|---|---|---|---|---|"]
+    for r in update.groups.itertuples():
+        lines.append(f"| {r.group} | {md_escape(r.label)} | {'-' if pd.isna(r.feed) else r.feed} | "
+                     f"{r.new_posts} | {_pct(r.new_share)} | {_pct(r.plan_share)} | {r.status} |")
+    lines.append("")
+    if update.new_groups:
+        lines += ["## New groups", "",
+                  f"Found among the {s.rows_outside} new posts outside every group's core.", ""]
+        for g in update.new_groups:
+            kind = "emerging" if g.emerging else "below the plan's bars"
+            lines += [f"### New group {g.id}: {md_escape(g.label)} ({kind})", ""]
+            people = f" from {g.n_authors} people" if g.n_authors is not None else ""
+            near = (f" Closest plan group: {g.nearest_group} (similarity "
+                    f"{g.nearest_similarity:.2f})." if g.nearest_group is not None else "")
+            keywords = md_escape(", ".join(g.keywords))
+            lines += [f"{g.size} posts{people}.{near} Keywords: {keywords}.", ""]
+            lines += [f"- {md_escape(r)}" for r in g.reasons]
+            if g.representative_posts:
+                lines.append("- Typical posts:")
+                lines += [f"  > {md_escape(p)}" for p in g.representative_posts]
+            lines.append("")
+    if update.notes:
+        lines += ["## About the data", ""] + [f"- {md_escape(n)}" for n in update.notes] + [""]
+    return "\n".join(lines)
+
+
+def update_to_json(update: Update) -> str:
+    """``update.json`` text: stable key order, UTF-8, two-space indent, trailing newline."""
+    return json.dumps(update.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def write_update(update: Update, out_dir: str | Path) -> dict[str, Path]:
+    """Write ``update.json``, ``update_assignments.csv``, ``update.md`` and ``rejects.csv``.
+
+    Each file is written atomically (a temporary file and a rename); ``rejects.csv`` only when
+    rows were rejected (a stale one is removed). The same update gives the same bytes.
+
+    Returns
+    -------
+    dict
+        File role -> path written.
+    """
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--out {str(out)!r} is a file; give a folder for the update files")
+    out.mkdir(parents=True, exist_ok=True)
+    files = {
+        "update": ("update.json", update_to_json(update)),
+        "assignments": ("update_assignments.csv", update.assignments.to_csv(
+            index=False, lineterminator="\n", float_format="%.4f")),
+        "report": ("update.md", render_update_markdown(update)),
+    }
+    if update.rejects is not None and len(update.rejects):
+        files["rejects"] = ("rejects.csv", update.rejects.to_csv(index=False,
+                                                                  lineterminator="\n"))
+    else:
+        (out / "rejects.csv").unlink(missing_ok=True)
+    written = {}
+    for role, (name, text) in files.items():
+        atomic_write(out / name, text)
+        written[role] = out / name
+    return written

@@ -23,6 +23,9 @@ The verdict is ``"re-plan"`` when a group emerged, a feed collapsed or the noise
 more than ``max_noise_rise`` (and significantly: one-sided binomial test at 1%); ``"fits"``
 otherwise. :attr:`Update.reason` says why in one sentence.
 
+The result is a frozen :class:`nichefinder.results.Update`; :func:`nichefinder.report.write_update`
+writes its files (re-exported here with the renderers).
+
 Examples
 --------
 >>> from nichefinder.update import update_plan, write_update
@@ -35,14 +38,11 @@ Examples
 from __future__ import annotations
 
 import hashlib
-import html
-import json
 import logging
 import re
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, fields, replace
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -56,8 +56,14 @@ from .config import Thresholds, load_thresholds
 from .describe import describe_groups
 from .embed import embed_texts, get_embedder, load_embeddings
 from .exceptions import InputError
-from .report import atomic_write, md_escape, plan_to_json, read_plan
-from .results import CENTROIDS_FILE, NOISE, Plan, Score, to_builtins
+from .report import (
+    plan_to_json,
+    read_plan,
+    render_update_markdown,
+    render_update_summary,
+    write_update,
+)
+from .results import CENTROIDS_FILE, NOISE, NewGroup, Plan, Score, Update, UpdateSummary
 from .score import judge_group, metrics_of, score_groups
 
 __all__ = [
@@ -72,193 +78,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-VERDICTS = ("fits", "re-plan")
-"""The two verdicts of an update."""
-
-ASSIGNMENT_COLUMNS = ("id", "group", "feed", "similarity", "new_group")
-"""Columns of :attr:`Update.assignments` and ``update_assignments.csv``."""
-
 _SIGNIFICANCE = 0.01
-
-
-@dataclass(frozen=True)
-class NewGroup:
-    """A group found among new posts that fit none of the plan's groups.
-
-    Parameters
-    ----------
-    id : int
-        Number within this update, largest first; not a plan group id (the plan's groups keep
-        theirs). Shown as "new group 0" and in the ``new_group`` column of the assignments.
-    label : str
-    keywords : tuple of str
-        Distinctive against the plan's groups as they appear in the new posts.
-    size : int
-        New posts in it.
-    n_authors : int or None
-        Distinct authors; ``None`` without an author column.
-    representative_posts : tuple of str
-    scores : dict of str to Score
-        ``identifiable``, ``substantial`` and ``genuine``, with the plan's thresholds.
-    emerging : bool
-        Passes all three tests and is no near copy of a plan group: the plan has no feed for it.
-    reasons : tuple of str
-        Why it is or is not emerging.
-    nearest_group : int or None
-        The plan group whose centroid is most similar to this group's centre.
-    nearest_similarity : float or None
-        That cosine similarity.
-    posts_per_week : float or None
-        Its rate over the span of the new data; ``None`` without timestamps.
-    """
-
-    id: int
-    label: str
-    keywords: tuple[str, ...]
-    size: int
-    n_authors: int | None
-    representative_posts: tuple[str, ...]
-    scores: dict[str, Score]
-    emerging: bool
-    reasons: tuple[str, ...]
-    nearest_group: int | None = None
-    nearest_similarity: float | None = None
-    posts_per_week: float | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {f.name: to_builtins(getattr(self, f.name)) for f in fields(self)}
-
-
-@dataclass(frozen=True)
-class UpdateSummary:
-    """Row accounting: ``rows_read == rows_assigned + rows_noise + rows_rejected``.
-
-    ``rows_served`` of the assigned posts are in a group that a feed serves; ``rows_outside``
-    posts are outside every group's core and were searched for new groups, of which
-    ``new_groups`` were found and ``emerging`` are emerging.
-    """
-
-    rows_read: int
-    rows_assigned: int
-    rows_noise: int
-    rows_rejected: int
-    rows_served: int
-    rows_outside: int
-    new_groups: int
-    emerging: int
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass(frozen=True)
-class Update:
-    """A new batch of conversations placed in a plan, and whether the plan still fits.
-
-    Parameters
-    ----------
-    summary : UpdateSummary
-    verdict : {"fits", "re-plan"}
-    reason : str
-        The verdict's reason, one sentence.
-    noise_share, plan_noise_share : float
-        Share of accepted posts that fit no group, in the new batch and in the plan.
-    groups : pandas.DataFrame
-        One row per plan group: ``group``, ``label``, ``feed``, ``plan_posts``, ``plan_share``,
-        ``expected`` (posts the plan's share predicts), ``new_posts``, ``new_share``, ``change``
-        (``new_share / plan_share``), ``status`` (``steady``, ``growing``, ``collapsed`` or
-        ``not judged`` when too few posts are expected), ``plan_posts_per_week`` and
-        ``posts_per_week`` (``NaN`` without timestamps).
-    feeds : pandas.DataFrame
-        The same per feed (``feed``, ``name``, ``groups``, ...).
-    new_groups : tuple of NewGroup
-        Groups found among the posts outside every group's core, emerging or not.
-    assignments : pandas.DataFrame
-        One row per accepted new post: ``id``, ``group`` (plan group, ``-1`` = noise), ``feed``
-        (nullable), ``similarity`` (cosine to the group's centroid; to the nearest one for
-        noise), ``new_group`` (nullable: the new group the post belongs to).
-    rejects : pandas.DataFrame
-        Unusable input rows: ``source``, ``row``, ``id``, ``reason``, ``content``.
-    notes : tuple of str
-        Remarks on the data and the comparison.
-    parameters : dict
-        What produced it: versions, models, the plan's checksum, thresholds, drift settings.
-    """
-
-    summary: UpdateSummary
-    verdict: str
-    reason: str
-    noise_share: float
-    plan_noise_share: float
-    groups: pd.DataFrame = field(repr=False, compare=False)
-    feeds: pd.DataFrame = field(repr=False, compare=False)
-    new_groups: tuple[NewGroup, ...] = ()
-    assignments: pd.DataFrame = field(default=None, repr=False, compare=False)
-    rejects: pd.DataFrame = field(default=None, repr=False, compare=False)
-    notes: tuple[str, ...] = ()
-    parameters: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def emerging(self) -> tuple[NewGroup, ...]:
-        """The new groups the plan has no feed for."""
-        return tuple(g for g in self.new_groups if g.emerging)
-
-    @property
-    def collapsed_groups(self) -> tuple[int, ...]:
-        """Ids of plan groups whose volume collapsed."""
-        return tuple(int(g) for g in self.groups.loc[self.groups["status"] == "collapsed", "group"])
-
-    @property
-    def collapsed_feeds(self) -> tuple[int, ...]:
-        """Ids of feeds whose volume collapsed."""
-        return tuple(int(f) for f in self.feeds.loc[self.feeds["status"] == "collapsed", "feed"])
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready builtins: the content of ``update.json``."""
-        return {
-            "verdict": self.verdict,
-            "reason": self.reason,
-            "summary": self.summary.to_dict(),
-            "noise_share": round(float(self.noise_share), 4),
-            "plan_noise_share": round(float(self.plan_noise_share), 4),
-            "feeds": _records(self.feeds),
-            "groups": _records(self.groups),
-            "new_groups": [g.to_dict() for g in self.new_groups],
-            "notes": list(self.notes),
-            "parameters": to_builtins(self.parameters),
-        }
-
-    def to_frame(self, what: str = "feeds") -> pd.DataFrame:
-        """A table of ``"feeds"``, ``"groups"``, ``"new_groups"`` or ``"assignments"``."""
-        if what in ("feeds", "groups", "assignments"):
-            return getattr(self, what).copy()
-        if what == "new_groups":
-            return pd.DataFrame(
-                [{"id": g.id, "label": g.label, "size": g.size, "n_authors": g.n_authors,
-                  "emerging": g.emerging, "nearest_group": g.nearest_group,
-                  "nearest_similarity": g.nearest_similarity, "keywords": ", ".join(g.keywords),
-                  "reasons": "; ".join(g.reasons)} for g in self.new_groups],
-                columns=["id", "label", "size", "n_authors", "emerging", "nearest_group",
-                         "nearest_similarity", "keywords", "reasons"],
-            )
-        raise ValueError(f"unknown table {what!r}; choose one of 'feeds', 'groups', "
-                         "'new_groups', 'assignments'")
-
-    def _repr_html_(self) -> str:
-        head = (f"<p><b>nichefinder update</b>: <b>{html.escape(self.verdict)}</b>. "
-                f"{html.escape(self.reason)}</p>")
-        return head + self.feeds.to_html(index=False, escape=True, na_rep="-")
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    def cell(value):
-        if value is None or (not isinstance(value, (list, tuple, str)) and pd.isna(value)):
-            return None
-        if isinstance(value, float):
-            return round(value, 4)
-        return to_builtins(value)
-
-    return [{k: cell(v) for k, v in row.items()} for row in frame.to_dict("records")]
 
 
 # -------------------------------------------------------------------------------- the plan
@@ -685,123 +505,3 @@ def update_plan(
         plan_noise_share=plan_noise, groups=groups, feeds=feeds, new_groups=new_groups,
         assignments=assignments, rejects=conv.rejects, notes=tuple(notes), parameters=parameters,
     )
-
-
-# -------------------------------------------------------------------------------- rendering
-
-
-def _pct(x: float) -> str:
-    return "<1%" if 0 < x < 0.005 else f"{x:.0%}"
-
-
-def render_update_summary(update: Update) -> str:
-    """A few lines for a terminal: rows, each feed's share against the plan's, the verdict."""
-    s = update.summary
-    lines = [
-        f"{s.rows_read} rows read: {s.rows_assigned} placed in the plan's groups, "
-        f"{s.rows_noise} fit no group (noise), {s.rows_rejected} rejected.",
-        f"Noise: {_pct(update.noise_share)} of new posts (plan: {_pct(update.plan_noise_share)}).",
-    ]
-    for row in update.feeds.itertuples():
-        flag = f" [{row.status}]" if row.status in ("collapsed", "growing") else ""
-        lines.append(f"  feed {row.feed}: {row.name}: {row.new_posts} posts, "
-                     f"{_pct(row.new_share)} (plan {_pct(row.plan_share)}){flag}")
-    n_new = s.rows_assigned + s.rows_noise
-    unserved = s.rows_assigned - s.rows_served
-    plan_unserved = 1.0 - update.plan_noise_share - float(update.feeds["plan_share"].sum())
-    lines.append(f"  no feed: {unserved} posts, {_pct(unserved / n_new if n_new else 0.0)} "
-                 f"(plan {_pct(max(plan_unserved, 0.0))})")
-    for g in update.new_groups:
-        kind = "emerging" if g.emerging else "below the plan's bars"
-        people = f" from {g.n_authors} people" if g.n_authors is not None else ""
-        lines.append(f"New group {g.id} ({kind}): {g.label}: {g.size} posts{people}; "
-                     f"keywords: {', '.join(g.keywords[:5])}")
-    lines.append(f"Verdict: {update.verdict}. {update.reason}")
-    return "\n".join(lines)
-
-
-def render_update_markdown(update: Update) -> str:
-    """``update.md``: the verdict, the feeds against the plan, new groups, notes."""
-    s = update.summary
-    lines = ["# Plan update", "", f"**Verdict: {update.verdict}.** {md_escape(update.reason)}", "",
-             f"{s.rows_read} rows read: {s.rows_assigned} placed in the plan's groups "
-             f"({s.rows_served} in groups a feed serves), {s.rows_noise} fit no group (noise), "
-             f"{s.rows_rejected} rejected as unusable input. Noise: "
-             f"{_pct(update.noise_share)} of new posts (plan: {_pct(update.plan_noise_share)}).",
-             ""]
-
-    def rate(x) -> str:
-        return "-" if pd.isna(x) else f"{x:.1f}"
-
-    if len(update.feeds):
-        lines += ["## Feeds", "", "| # | feed | new posts | share | plan share | posts/week | "
-                  "plan posts/week | status |", "|---|---|---|---|---|---|---|---|"]
-        for r in update.feeds.itertuples():
-            lines.append(f"| {r.feed} | {md_escape(r.name)} | {r.new_posts} | "
-                         f"{_pct(r.new_share)} | "
-                         f"{_pct(r.plan_share)} | {rate(r.posts_per_week)} | "
-                         f"{rate(r.plan_posts_per_week)} | {r.status} |")
-        lines.append("")
-    lines += ["## Groups", "", "| group | label | feed | new posts | share | plan share | status |",
-              "|---|---|---|---|---|---|---|"]
-    for r in update.groups.itertuples():
-        lines.append(f"| {r.group} | {md_escape(r.label)} | {'-' if pd.isna(r.feed) else r.feed} | "
-                     f"{r.new_posts} | {_pct(r.new_share)} | {_pct(r.plan_share)} | {r.status} |")
-    lines.append("")
-    if update.new_groups:
-        lines += ["## New groups", "",
-                  f"Found among the {s.rows_outside} new posts outside every group's core.", ""]
-        for g in update.new_groups:
-            kind = "emerging" if g.emerging else "below the plan's bars"
-            lines += [f"### New group {g.id}: {md_escape(g.label)} ({kind})", ""]
-            people = f" from {g.n_authors} people" if g.n_authors is not None else ""
-            near = (f" Closest plan group: {g.nearest_group} (similarity "
-                    f"{g.nearest_similarity:.2f})." if g.nearest_group is not None else "")
-            keywords = md_escape(", ".join(g.keywords))
-            lines += [f"{g.size} posts{people}.{near} Keywords: {keywords}.", ""]
-            lines += [f"- {md_escape(r)}" for r in g.reasons]
-            if g.representative_posts:
-                lines.append("- Typical posts:")
-                lines += [f"  > {md_escape(p)}" for p in g.representative_posts]
-            lines.append("")
-    if update.notes:
-        lines += ["## About the data", ""] + [f"- {md_escape(n)}" for n in update.notes] + [""]
-    return "\n".join(lines)
-
-
-def update_to_json(update: Update) -> str:
-    """``update.json`` text: stable key order, UTF-8, two-space indent, trailing newline."""
-    return json.dumps(update.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
-
-
-def write_update(update: Update, out_dir: str | Path) -> dict[str, Path]:
-    """Write ``update.json``, ``update_assignments.csv``, ``update.md`` and ``rejects.csv``.
-
-    Each file is written atomically (a temporary file and a rename); ``rejects.csv`` only when
-    rows were rejected (a stale one is removed). The same update gives the same bytes.
-
-    Returns
-    -------
-    dict
-        File role -> path written.
-    """
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise InputError(f"--out {str(out)!r} is a file; give a folder for the update files")
-    out.mkdir(parents=True, exist_ok=True)
-    files = {
-        "update": ("update.json", update_to_json(update)),
-        "assignments": ("update_assignments.csv", update.assignments.to_csv(
-            index=False, lineterminator="\n", float_format="%.4f")),
-        "report": ("update.md", render_update_markdown(update)),
-    }
-    if update.rejects is not None and len(update.rejects):
-        files["rejects"] = ("rejects.csv", update.rejects.to_csv(index=False,
-                                                                  lineterminator="\n"))
-    else:
-        (out / "rejects.csv").unlink(missing_ok=True)
-    written = {}
-    for role, (name, text) in files.items():
-        atomic_write(out / name, text)
-        written[role] = out / name
-    return written
