@@ -222,7 +222,7 @@ def child_nichefinder(csv: Path, npy: Path, out_dir: Path, profile: Path | None)
                 seconds[name] = seconds.get(name, 0.0) + time.perf_counter() - start
         return wrapper
 
-    for name, attr in [("ingest", "load_conversations"), ("load_embeddings", "load_embeddings"),
+    for name, attr in [("ingest", "as_conversations"), ("load_embeddings", "load_embeddings"),
                        ("cluster", "cluster_embeddings"), ("describe", "describe_groups"),
                        ("project", "project_2d"), ("score", "score_groups"),
                        ("recommend", "recommend_feeds"), ("feed_texts", "_feed_texts"),

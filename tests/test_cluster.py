@@ -68,18 +68,19 @@ def test_themes_numbered_by_total_size(blobs_result):
     assert (np.diff(totals) <= 0).all()
 
 
-def test_themes_join_nearby_groups():
-    # four tight groups in two well separated pairs; the group cut is forced to the fine
-    # level (the automatic cut would, by its parsimony rule, return the two pairs as groups)
-    rng = np.random.RandomState(0)
-    pair_centres = rng.normal(size=(2, 24)) * 10
-    centres = np.concatenate([pair_centres + rng.normal(size=(2, 24)) * 3 for _ in range(2)])
-    X, y = make_blobs(800, centers=centres, cluster_std=0.7, random_state=1)
-    r = cluster_embeddings(X, random_state=0, merge_threshold=0.03)
-    assert r.n_groups == 4
-    assert r.themes.max() + 1 == 2
-    point_theme = r.themes[r.labels[r.labels >= 0]]
-    assert adjusted_rand_score(y[r.labels >= 0] % 2, point_theme) == 1.0
+@pytest.mark.parametrize("merge_threshold", [0.005, 0.01])
+def test_over_split_topics_share_a_theme(merge_threshold):
+    # five distinct topics cut far too finely (26-70 groups): the pieces of one topic blend
+    # into each other and form one theme; distinct topics stay apart. The number of themes
+    # does not follow the number of groups.
+    X, y = make_blobs(1500, n_features=24, centers=5, cluster_std=1.0, center_box=(-10, 10),
+                      random_state=1)
+    r = cluster_embeddings(X, random_state=0, merge_threshold=merge_threshold)
+    grouped = r.labels >= 0
+    assert r.n_groups > 20
+    assert r.n_themes == 5
+    assert adjusted_rand_score(y[grouped], r.themes[r.labels[grouped]]) == 1.0
+    assert r.parameters["theme_pieces"] == 100
 
 
 def test_same_random_state_same_result(blobs):
@@ -197,6 +198,10 @@ def test_real_intents_quality_floor():
     assert 64 / 2 <= r.n_groups <= 64 * 2
     assert np.mean(r.labels < 0) <= 0.10
     assert normalized_mutual_info_score(truth, r.labels) >= 0.65
+    # themes track the 18 scenarios the intents belong to
+    grouped = r.labels >= 0
+    scenario = frame["category"].to_numpy()[grouped]
+    assert normalized_mutual_info_score(scenario, r.themes[r.labels[grouped]]) >= 0.6
 
 
 def test_hdbscan_method_on_blobs():

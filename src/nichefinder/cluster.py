@@ -56,13 +56,21 @@ Nothing is told the number of groups; every scale-dependent choice comes from th
    with ``assign_noise`` a noise post joins the most similar group whose fence it clears, so
    posts that belong to a group are kept and true outliers stay ``-1``. Groups that fall
    below ``min_cluster_size`` are dissolved.
-6. **Themes.** Groups whose posts are mistaken for each other belong together: each member
-   post votes for its runner-up group (the second most similar centroid), the symmetric vote
-   counts weight a graph of the groups, and its modularity communities (Louvain, resolution 1,
-   fixed seed) are the themes. No count is imposed; a group no post confuses with another is a
-   theme of its own. (The silhouette rule of step 4 does not work here: post silhouettes of
-   theme labels grow as themes get finer, so it always picked its cap.) ``theme_threshold``
-   (a cosine distance) instead cuts an average-linkage tree of the group centroids.
+6. **Themes.** Groups whose posts are mistaken for each other belong together. The grouped
+   posts are cut by k-means into :data:`THEME_PIECES` (100) pieces, whatever the number of
+   groups (fewer when the corpus is small: pieces of at least ``min_cluster_size`` posts);
+   each post votes for its runner-up piece (the second most similar centroid), and the
+   symmetric vote counts weight a graph of the pieces, whose modularity communities
+   (Louvain, resolution 1, fixed seed) are themes of pieces. A group takes the theme most of
+   its posts' pieces have. Why pieces and not the groups themselves: modularity has a
+   resolution limit (Fortunato & Barthelemy, 2007) that depends on the size of the graph, so
+   communities of the groups follow the number of groups (set in step 4 by another rule):
+   47 groups of hwu64 gave 8 themes for its 18 scenarios, 131 groups of clinc150 15 for its
+   10 domains. On a graph of fixed size the theme scale is the same for every corpus: 13-16
+   and 9-13 themes over seeds, and a topic cut into 26 or 70 groups still forms one theme.
+   Groups that no post confuses with another (crisply distinct topics) stay themes of their
+   own. ``theme_threshold`` (a cosine distance) instead cuts an average-linkage tree of the
+   group centroids.
 
 Why not HDBSCAN directly: on PCA-reduced sentence embeddings of intent data HDBSCAN leaves
 47-70 % of posts as noise and its groups match labels poorly (ARI < 0.06 on hwu64, noise
@@ -77,7 +85,8 @@ on all rows. A group of ``min_cluster_size`` posts still has ``min_cluster_size 
 members in the sample. The cost is that of a 30,000-row clustering plus ``O(n k d)`` for the
 assignment, so time grows linearly beyond the sample; memory is ``O(n d)`` plus fixed-size
 samples (PCA fit, 3,000 x 3,000 silhouette distances, ``k0 <= 2000`` dendrogram, at most
-6,000 consensus atoms). Nothing builds an ``n x n`` matrix.
+6,000 consensus atoms, theme pieces fitted on at most 30,000 rows). Nothing builds an
+``n x n`` matrix.
 """
 
 from __future__ import annotations
@@ -90,7 +99,7 @@ import numpy as np
 from scipy import sparse
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
-from sklearn.cluster import KMeans, MiniBatchKMeans
+from sklearn.cluster import KMeans, MiniBatchKMeans, kmeans_plusplus
 from sklearn.utils import check_random_state
 
 from nichefinder.exceptions import InputError, MissingDependencyError
@@ -114,6 +123,11 @@ _MAX_ATOMS = 6_000
 _MICRO_ITER = 10
 #: Mean cosine between posts above which they are centred before clustering (step 0).
 CONE_COSINE = 0.25
+#: Pieces of the theme graph (step 6): one resolution for themes, whatever the number of groups.
+THEME_PIECES = 100
+_PIECE_FIT = 30_000
+_PIECE_SEED_ROWS = 3_000
+_PIECE_ITER = 20
 #: Above this many rows, a seeded sample of this size is clustered and every row is assigned.
 SAMPLE_SIZE = 30_000
 _ASSIGN_CHUNK = 65_536
@@ -365,7 +379,7 @@ def _cluster(X, *, min_cluster_size=None, min_samples=None, n_components=None,
     say("PCA to %d dimensions keeps %.0f%% of the variance", n_components, 100 * explained)
 
     if method == "hdbscan":
-        return _hdbscan(X, Z, params, min_cluster_size, min_samples, assign_noise, say)
+        return _hdbscan(X, Z, params, min_cluster_size, min_samples, assign_noise, say, rng)
     if method != "agglomerative":
         raise InputError(f"unknown clustering method {method!r}; use 'agglomerative' or 'hdbscan'")
     # 2. over-partition, several times
@@ -442,7 +456,7 @@ def _cluster(X, *, min_cluster_size=None, min_samples=None, n_components=None,
     labels = _number_by_size(labels)
     say("%d groups, %.1f%% noise", int(labels.max()) + 1, 100 * np.mean(labels < 0))
     # 6. themes
-    return _finish(X, labels, params, theme_threshold)
+    return _finish(X, labels, params, theme_threshold, rng)
 
 
 def _sample_and_assign(X, sample_size, rng, say, assign, *, min_cluster_size, min_samples,
@@ -465,10 +479,10 @@ def _sample_and_assign(X, sample_size, rng, say, assign, *, min_cluster_size, mi
         sample_min_cluster_size=int(inner_size), min_cluster_size=int(min_cluster_size),
     )
     say("assigned %d rows to %d groups", n, int(labels.max(initial=-1)) + 1)
-    return _finish(X, labels, params, theme_threshold)
+    return _finish(X, labels, params, theme_threshold, rng)
 
 
-def _finish(X, labels, params, theme_threshold) -> Clustering:
+def _finish(X, labels, params, theme_threshold, rng) -> Clustering:
     """Membership strengths, themes and the parameters record of numbered groups."""
     k = int(labels.max(initial=-1)) + 1
     if k == 0:
@@ -478,7 +492,9 @@ def _finish(X, labels, params, theme_threshold) -> Clustering:
     probabilities = _membership(X, labels, centroids)
     fences = _member_fences(X, labels, centroids)
     if theme_threshold is None:
-        themes, theme_cut = _confusion_themes(X, labels, centroids), None
+        themes, n_pieces = _confusion_themes(X, labels, params["min_cluster_size"], rng)
+        theme_cut = None
+        params["theme_pieces"] = n_pieces
     else:
         themes, theme_cut = _themes(labels, centroids, theme_threshold)
     params.update(
@@ -1002,37 +1018,49 @@ def _themes(labels, centroids, threshold):
     return themes, float(threshold)
 
 
-def _confusion_themes(X, labels, centroids) -> np.ndarray:
-    """Themes: modularity communities (Louvain) of the groups' confusion graph (step 6)."""
+def _confusion_themes(X, labels, min_size, rng) -> tuple[np.ndarray, int]:
+    """Themes: modularity communities of a confusion graph of fixed-size pieces (step 6)."""
     import networkx as nx
 
-    k = centroids.shape[0]
-    if k < 3:
-        return np.zeros(k, dtype=np.intp)
+    k = int(labels.max()) + 1
     rows = np.flatnonzero(labels >= 0)
-    weights = np.zeros((k, k))
+    n_pieces = int(min(THEME_PIECES, rows.size // max(int(min_size), 1)))
+    if k < 3 or n_pieces < 3:
+        return np.zeros(k, dtype=np.intp), max(n_pieces, 0)
+    fit = np.sort(rng.choice(rows, _PIECE_FIT, replace=False)) if rows.size > _PIECE_FIT else rows
+    # k-means++ seeds from a small systematic subsample, then Lloyd steps on the fit rows
+    seed_rows = fit[:: max(1, fit.size // _PIECE_SEED_ROWS)]
+    init, _ = kmeans_plusplus(X[seed_rows], n_pieces, random_state=rng.randint(2**31 - 1))
+    kmeans = KMeans(n_pieces, init=init, n_init=1, max_iter=_PIECE_ITER).fit(X[fit])
+    pieces = _normalise(kmeans.cluster_centers_)
+    own = np.empty(rows.size, dtype=np.intp)
+    weights = np.zeros((n_pieces, n_pieces))
     for start in range(0, rows.size, _ASSIGN_CHUNK):
-        chunk = rows[start:start + _ASSIGN_CHUNK]
-        own = labels[chunk]
-        sims = X[chunk] @ centroids.T
-        sims[np.arange(chunk.size), own] = -np.inf
-        np.add.at(weights, (own, sims.argmax(axis=1)), 1.0)
+        sims = X[rows[start:start + _ASSIGN_CHUNK]] @ pieces.T
+        best = sims.argmax(axis=1)
+        own[start:start + best.size] = best
+        sims[np.arange(best.size), best] = -np.inf
+        np.add.at(weights, (best, sims.argmax(axis=1)), 1.0)
     communities = nx.community.louvain_communities(
         nx.from_numpy_array(weights + weights.T), weight="weight", resolution=1.0, seed=0
     )
-    groups = np.empty(k, dtype=np.intp)
+    piece_theme = np.empty(n_pieces, dtype=np.intp)
     for c, members in enumerate(sorted(communities, key=min)):
-        groups[sorted(members)] = c
+        piece_theme[sorted(members)] = c
+    # a group's theme is the one most of its posts' pieces belong to
+    votes = np.zeros((k, len(communities)))
+    np.add.at(votes, (labels[rows], piece_theme[own]), 1.0)
+    groups = votes.argmax(axis=1)
     # number themes by total size, ties by smallest row index
     group_theme_rows = np.where(labels >= 0, groups[np.maximum(labels, 0)], -1)
     renumbered = _number_by_size(group_theme_rows)
     themes = np.empty(k, dtype=np.intp)
     for g in range(k):
         themes[g] = renumbered[np.flatnonzero(labels == g)[0]]
-    return themes
+    return themes, n_pieces
 
 
-def _hdbscan(X, Z, params, min_cluster_size, min_samples, assign_noise, say) -> Clustering:
+def _hdbscan(X, Z, params, min_cluster_size, min_samples, assign_noise, say, rng) -> Clustering:
     """Plain HDBSCAN on the reduced embeddings, then the same noise fences and themes."""
     try:
         import hdbscan
@@ -1049,7 +1077,7 @@ def _hdbscan(X, Z, params, min_cluster_size, min_samples, assign_noise, say) -> 
         labels = _number_by_size(_dissolve_small(labels, min_cluster_size))
     params.update(method="hdbscan", merge_threshold=None, n_micro=0)
     say("HDBSCAN: %d groups, %.1f%% noise", labels.max(initial=-1) + 1, 100 * np.mean(labels < 0))
-    return _finish(X, labels, params, None)
+    return _finish(X, labels, params, None, rng)
 
 
 def _empty(n: int, params: dict, dim: int = 0) -> Clustering:
