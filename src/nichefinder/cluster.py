@@ -1002,6 +1002,13 @@ def _membership(X, labels, centroids) -> np.ndarray:
     return prob
 
 
+def _numbered_themes(labels: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Theme of each group from any numbering ``groups``: by total size, ties by first row."""
+    renumbered = _number_by_size(np.where(labels >= 0, groups[np.maximum(labels, 0)], -1))
+    first = np.array([np.flatnonzero(labels == g)[0] for g in range(groups.size)], dtype=np.intp)
+    return renumbered[first]
+
+
 def _themes(labels, centroids, threshold):
     """Themes cut from an average-linkage tree of the group centroids at ``threshold``."""
     k = centroids.shape[0]
@@ -1009,13 +1016,7 @@ def _themes(labels, centroids, threshold):
         return np.zeros(k, dtype=np.intp), None
     tree = linkage(centroids, method="average", metric="cosine")
     groups = fcluster(tree, threshold, "distance") - 1
-    # number themes by total size, ties by smallest row index
-    group_theme_rows = np.where(labels >= 0, groups[np.maximum(labels, 0)], -1)
-    renumbered = _number_by_size(group_theme_rows)
-    themes = np.empty(k, dtype=np.intp)
-    for g in range(k):
-        themes[g] = renumbered[np.flatnonzero(labels == g)[0]]
-    return themes, float(threshold)
+    return _numbered_themes(labels, groups), float(threshold)
 
 
 def _confusion_themes(X, labels, min_size, rng) -> tuple[np.ndarray, int]:
@@ -1051,13 +1052,7 @@ def _confusion_themes(X, labels, min_size, rng) -> tuple[np.ndarray, int]:
     votes = np.zeros((k, len(communities)))
     np.add.at(votes, (labels[rows], piece_theme[own]), 1.0)
     groups = votes.argmax(axis=1)
-    # number themes by total size, ties by smallest row index
-    group_theme_rows = np.where(labels >= 0, groups[np.maximum(labels, 0)], -1)
-    renumbered = _number_by_size(group_theme_rows)
-    themes = np.empty(k, dtype=np.intp)
-    for g in range(k):
-        themes[g] = renumbered[np.flatnonzero(labels == g)[0]]
-    return themes, n_pieces
+    return _numbered_themes(labels, groups), n_pieces
 
 
 def _hdbscan(X, Z, params, min_cluster_size, min_samples, assign_noise, say, rng) -> Clustering:
