@@ -308,7 +308,7 @@ def _centre(X: np.ndarray):
 def _cluster(X, *, min_cluster_size=None, min_samples=None, n_components=None,
              merge_threshold=None, theme_threshold=None, assign_noise=True,
              method="agglomerative", sample_size=None, random_state=None,
-             show_progress=False, assign=None) -> Clustering:
+             show_progress=False, assign=None, with_themes=True) -> Clustering:
     """:func:`cluster_embeddings` on validated (and centred) rows."""
     zero = ~X.any(axis=1)
     if zero.any():
@@ -318,7 +318,7 @@ def _cluster(X, *, min_cluster_size=None, min_samples=None, n_components=None,
             n_components=n_components, merge_threshold=merge_threshold,
             theme_threshold=theme_threshold, assign_noise=assign_noise, method=method,
             sample_size=sample_size, random_state=random_state, show_progress=show_progress,
-            assign=assign,
+            assign=assign, with_themes=with_themes,
         )
         labels = np.full(X.shape[0], -1, dtype=inner.labels.dtype)
         labels[~zero] = inner.labels
@@ -456,7 +456,7 @@ def _cluster(X, *, min_cluster_size=None, min_samples=None, n_components=None,
     labels = _number_by_size(labels)
     say("%d groups, %.1f%% noise", int(labels.max()) + 1, 100 * np.mean(labels < 0))
     # 6. themes
-    return _finish(X, labels, params, theme_threshold, rng)
+    return _finish(X, labels, params, theme_threshold, rng, with_themes)
 
 
 def _sample_and_assign(X, sample_size, rng, say, assign, *, min_cluster_size, min_samples,
@@ -470,7 +470,8 @@ def _sample_and_assign(X, sample_size, rng, say, assign, *, min_cluster_size, mi
     fitted = _cluster(
         X[rows], min_cluster_size=inner_size,
         min_samples=max(2, min(min_samples, inner_size // 5)), theme_threshold=theme_threshold,
-        assign_noise=assign_noise, sample_size=sample_size, random_state=rng, **options,
+        assign_noise=assign_noise, sample_size=sample_size, random_state=rng, with_themes=False,
+        **options,
     )
     labels, _ = assign(X, fitted.centroids, fitted.fences, assign_noise=assign_noise)
     labels = _number_by_size(_dissolve_small(np.asarray(labels, dtype=np.intp), min_cluster_size))
@@ -482,8 +483,11 @@ def _sample_and_assign(X, sample_size, rng, say, assign, *, min_cluster_size, mi
     return _finish(X, labels, params, theme_threshold, rng)
 
 
-def _finish(X, labels, params, theme_threshold, rng) -> Clustering:
-    """Membership strengths, themes and the parameters record of numbered groups."""
+def _finish(X, labels, params, theme_threshold, rng, with_themes=True) -> Clustering:
+    """Membership strengths, themes and the parameters record of numbered groups.
+
+    ``with_themes=False`` (a sample whose rows are all assigned again) leaves every group in
+    theme 0: the themes are made on all rows afterwards."""
     k = int(labels.max(initial=-1)) + 1
     if k == 0:
         params.update(theme_threshold=None, n_groups=0, n_themes=0, noise_share=1.0)
@@ -491,7 +495,9 @@ def _finish(X, labels, params, theme_threshold, rng) -> Clustering:
     centroids = _centroids(X, labels, k)
     probabilities = _membership(X, labels, centroids)
     fences = _member_fences(X, labels, centroids)
-    if theme_threshold is None:
+    if not with_themes:
+        themes, theme_cut = np.zeros(k, dtype=np.intp), None
+    elif theme_threshold is None:
         themes, n_pieces = _confusion_themes(X, labels, params["min_cluster_size"], rng)
         theme_cut = None
         params["theme_pieces"] = n_pieces
