@@ -218,8 +218,8 @@ def cluster_embeddings(
         Default: chosen by the one-standard-error silhouette rule (module docstring).
     theme_threshold : float, optional
         Average-linkage cosine distance at which group centroids are cut into themes.
-        Default: themes are the communities of the groups' confusion graph (module docstring,
-        step 6).
+        Default: themes are the communities of a confusion graph of :data:`THEME_PIECES`
+        pieces of the grouped posts (module docstring, step 6).
     assign_noise : bool, default True
         Give a noise post to the most similar group when it clears that group's own fence.
     method : {"agglomerative", "hdbscan"}, default "agglomerative"
@@ -379,7 +379,8 @@ def _cluster(X, *, min_cluster_size=None, min_samples=None, n_components=None,
     say("PCA to %d dimensions keeps %.0f%% of the variance", n_components, 100 * explained)
 
     if method == "hdbscan":
-        return _hdbscan(X, Z, params, min_cluster_size, min_samples, assign_noise, say, rng)
+        labels = _hdbscan(X, Z, params, min_cluster_size, min_samples, assign_noise, say)
+        return _finish(X, labels, params, None, rng, with_themes)
     if method != "agglomerative":
         raise InputError(f"unknown clustering method {method!r}; use 'agglomerative' or 'hdbscan'")
     # 2. over-partition, several times
@@ -1061,8 +1062,8 @@ def _confusion_themes(X, labels, min_size, rng) -> tuple[np.ndarray, int]:
     return _numbered_themes(labels, groups), n_pieces
 
 
-def _hdbscan(X, Z, params, min_cluster_size, min_samples, assign_noise, say, rng) -> Clustering:
-    """Plain HDBSCAN on the reduced embeddings, then the same noise fences and themes."""
+def _hdbscan(X, Z, params, min_cluster_size, min_samples, assign_noise, say) -> np.ndarray:
+    """Plain HDBSCAN on the reduced embeddings, then the same noise fences; numbered labels."""
     try:
         import hdbscan
     except ImportError as exc:  # pragma: no cover - a core dependency
@@ -1078,7 +1079,7 @@ def _hdbscan(X, Z, params, min_cluster_size, min_samples, assign_noise, say, rng
         labels = _number_by_size(_dissolve_small(labels, min_cluster_size))
     params.update(method="hdbscan", merge_threshold=None, n_micro=0)
     say("HDBSCAN: %d groups, %.1f%% noise", labels.max(initial=-1) + 1, 100 * np.mean(labels < 0))
-    return _finish(X, labels, params, None, rng)
+    return labels
 
 
 def _empty(n: int, params: dict, dim: int = 0) -> Clustering:
