@@ -52,7 +52,24 @@ POINTS_COLUMNS = ("id", "x", "y", "timestamp", "platform")
 
 def plan_to_json(plan: Plan) -> str:
     """``plan.json`` text: stable key order, UTF-8, two-space indent, trailing newline."""
-    return json.dumps(plan.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return _json_text(plan.to_dict())
+
+
+def _json_text(data: dict) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def _write_files(out: Path, files: dict, stale: list) -> dict[str, Path]:
+    """Write ``role -> (name, text)`` atomically in ``out`` (created if needed) after removing
+    the ``stale`` file names this output does not have; returns role -> path written."""
+    out.mkdir(parents=True, exist_ok=True)
+    for name in stale:
+        (out / name).unlink(missing_ok=True)
+    written = {}
+    for role, (name, text) in files.items():
+        atomic_write(out / name, text)
+        written[role] = out / name
+    return written
 
 
 def atomic_write(path: Path, text: str | bytes) -> None:
@@ -231,9 +248,6 @@ def write_plan(plan: Plan, out_dir: str | Path) -> dict[str, Path]:
     dict
         File role -> path written.
     """
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    written = {}
     files = {
         "plan": ("plan.json", plan_to_json(plan)),
         "assignments": (
@@ -243,22 +257,20 @@ def write_plan(plan: Plan, out_dir: str | Path) -> dict[str, Path]:
         "report": ("report.md", render_markdown(plan)),
         "html": ("report.html", render_html(plan)),
     }
+    stale = []
     if plan.points is not None:
         files["points"] = ("points.csv", points_to_csv(plan.points))
     else:
-        (out / "points.csv").unlink(missing_ok=True)
+        stale.append("points.csv")
     if len(plan.rejects):
         files["rejects"] = ("rejects.csv", plan.rejects.to_csv(index=False, lineterminator="\n"))
     else:
-        (out / "rejects.csv").unlink(missing_ok=True)
+        stale.append("rejects.csv")
     if plan.centroids is not None and plan.fences is not None:
         files["centroids"] = (CENTROIDS_FILE, _npy_bytes(plan.centroids))
     else:
-        (out / CENTROIDS_FILE).unlink(missing_ok=True)
-    for role, (name, text) in files.items():
-        atomic_write(out / name, text)
-        written[role] = out / name
-    return written
+        stale.append(CENTROIDS_FILE)
+    return _write_files(Path(out_dir), files, stale)
 
 
 def _npy_bytes(centroids) -> bytes:
@@ -458,7 +470,7 @@ def render_update_markdown(update: Update) -> str:
 
 def update_to_json(update: Update) -> str:
     """``update.json`` text: stable key order, UTF-8, two-space indent, trailing newline."""
-    return json.dumps(update.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return _json_text(update.to_dict())
 
 
 def write_update(update: Update, out_dir: str | Path) -> dict[str, Path]:
@@ -475,20 +487,16 @@ def write_update(update: Update, out_dir: str | Path) -> dict[str, Path]:
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise InputError(f"--out {str(out)!r} is a file; give a folder for the update files")
-    out.mkdir(parents=True, exist_ok=True)
     files = {
         "update": ("update.json", update_to_json(update)),
         "assignments": ("update_assignments.csv", update.assignments.to_csv(
             index=False, lineterminator="\n", float_format="%.4f")),
         "report": ("update.md", render_update_markdown(update)),
     }
+    stale = []
     if update.rejects is not None and len(update.rejects):
         files["rejects"] = ("rejects.csv", update.rejects.to_csv(index=False,
                                                                   lineterminator="\n"))
     else:
-        (out / "rejects.csv").unlink(missing_ok=True)
-    written = {}
-    for role, (name, text) in files.items():
-        atomic_write(out / name, text)
-        written[role] = out / name
-    return written
+        stale.append("rejects.csv")
+    return _write_files(out, files, stale)
