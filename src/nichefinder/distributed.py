@@ -43,7 +43,14 @@ from pathlib import Path
 
 import numpy as np
 
-from .embed import EmbeddingCache, embedding_stats, get_embedder, normalize_text, progress_bar
+from .embed import (
+    EmbeddingCache,
+    check_vectors,
+    embedding_stats,
+    get_embedder,
+    normalize_text,
+    progress_bar,
+)
 from .exceptions import EmbeddingError, InputError, MissingDependencyError
 
 __all__ = [
@@ -311,9 +318,7 @@ def embed_distributed(
                 payload, embedder.name, batch_size, name="embed",
             ):
                 part = parts[index]
-                if vectors.ndim != 2 or len(vectors) != len(part) \
-                        or not np.isfinite(vectors).all():
-                    raise EmbeddingError(f"model {embedder.name!r} returned unusable vectors")
+                check_vectors(vectors, len(part), embedder.name)
                 if store is not None:
                     store.put(embedder.name, [keys[i] for i in part], vectors)
                 for i, v in zip(part, vectors, strict=True):

@@ -342,9 +342,8 @@ def embed_texts(
     try:
         for start in range(0, len(todo), batch_size):
             batch = todo[start : start + batch_size]
-            vectors = embedder.embed([unique[i] for i in batch])
-            if vectors.ndim != 2 or len(vectors) != len(batch) or not np.isfinite(vectors).all():
-                raise EmbeddingError(f"model {embedder.name!r} returned unusable vectors")
+            vectors = check_vectors(embedder.embed([unique[i] for i in batch]), len(batch),
+                                    embedder.name)
             if store is not None:
                 store.put(embedder.name, [keys[i] for i in batch], vectors)
             if table is None:
@@ -411,6 +410,14 @@ def embed_function(embedder) -> Callable[[list[str]], np.ndarray] | None:
         f"embedder must be a callable texts -> array or have an embed() method, "
         f"not {type(embedder).__name__}"
     )
+
+
+def check_vectors(vectors: np.ndarray, n: int, model_name: str) -> np.ndarray:
+    """``vectors`` when they are ``n`` rows of finite numbers; otherwise an
+    :class:`EmbeddingError` naming the model."""
+    if vectors.ndim != 2 or len(vectors) != n or not np.isfinite(vectors).all():
+        raise EmbeddingError(f"model {model_name!r} returned unusable vectors")
+    return vectors
 
 
 def progress_bar(total: int, show: bool):
