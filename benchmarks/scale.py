@@ -16,7 +16,7 @@ to an earlier post of the same intent. The staff roster is ``sample_data/staff.c
 deterministic, written once to ``--work-dir`` (``$NICHEFINDER_CACHE/bench`` by default) as
 ``posts-<N>.csv``.
 
-Embeddings: the ``fast`` backend (:class:`nichefinder.backends.StaticEmbedder`, static token
+Embeddings: the ``fast`` backend (:class:`nichefinder.embed.StaticEmbedder`, static token
 vectors distilled from the packaged model) embeds each corpus once into ``posts-<N>.npy``;
 embedding is not timed. The real model would take about 35 minutes for 1M texts here.
 
@@ -184,7 +184,7 @@ def prepare(n: int, work_dir: Path, sentences: pd.DataFrame | None, random_state
         frame.to_csv(tmp, index=False)
         tmp.replace(csv)
     if not npy.exists():
-        from nichefinder.backends import StaticEmbedder
+        from nichefinder.embed import StaticEmbedder
 
         texts = pd.read_csv(csv, usecols=["text"], dtype=str, keep_default_na=False)["text"]
         log(f"embedding {n:,} posts with the fast (static) backend")

@@ -38,8 +38,7 @@ PLAIN = "plain"
 
 def make_embedders(backends: list[str]) -> dict:
     """``{label: embedder}``: the plain model first, then each backend string."""
-    from nichefinder.backends import backend_embedder
-    from nichefinder.embed import SentenceTransformerEmbedder, get_embedder
+    from nichefinder.embed import SentenceTransformerEmbedder, backend_embedder, get_embedder
 
     embedders = {PLAIN: SentenceTransformerEmbedder()}
     for backend in backends:

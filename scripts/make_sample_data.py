@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from nichefinder.synthetic import make_sample_corpus, make_staff_roster, split_truth
+from nichefinder.datasets import make_sample_corpus, make_staff_roster, split_truth
 
 
 def write_sample_data(out: Path, random_state: int = 0) -> list[Path]:
@@ -28,7 +28,7 @@ def write_sample_data(out: Path, random_state: int = 0) -> list[Path]:
     out : pathlib.Path
         Directory to write to; created if missing.
     random_state : int, default 0
-        Seed of :func:`nichefinder.synthetic.make_sample_corpus`.
+        Seed of :func:`nichefinder.datasets.make_sample_corpus`.
 
     Returns
     -------
@@ -62,7 +62,7 @@ def summary_table(corpus: pd.DataFrame) -> str:
     Parameters
     ----------
     corpus : pandas.DataFrame
-        Output of :func:`nichefinder.synthetic.make_sample_corpus`.
+        Output of :func:`nichefinder.datasets.make_sample_corpus`.
 
     Returns
     -------

@@ -12,14 +12,16 @@ import time
 import numpy as np
 import pytest
 
-from nichefinder.backends import (
+from nichefinder.embed import (
+    Embedder,
+    EmbeddingCache,
     OnnxEmbedder,
     StaticEmbedder,
     backend_embedder,
     distill_static,
+    embed_texts,
     export_onnx,
 )
-from nichefinder.embed import Embedder, EmbeddingCache, embed_texts
 from nichefinder.exceptions import InputError
 
 pytest.importorskip("onnxruntime")

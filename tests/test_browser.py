@@ -11,10 +11,10 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from nichefinder.proposal import group_color
 from nichefinder.report import write_plan
+from nichefinder.report.charts import group_color
 
-from .test_proposal import HOSTILE
+from .test_html import HOSTILE
 from .test_report import plan_with_points
 
 CHROMIUM = next((p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))

@@ -1,7 +1,7 @@
 import pytest
 
-from nichefinder.conduct import GENERAL_RULES, INTENT_RULES, code_of_conduct
 from nichefinder.results import Feed
+from nichefinder.staff.conduct import GENERAL_RULES, INTENT_RULES, code_of_conduct
 
 
 def make_feed(platforms=("twitter",), intents=None):

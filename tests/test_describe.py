@@ -47,7 +47,7 @@ def test_class_tfidf_empty_and_stopwords_only():
 def test_top_keywords_same_from_a_sparse_row():
     import scipy.sparse as sp
 
-    from nichefinder.describe import _top_keywords
+    from nichefinder.describe.keywords import _top_keywords
 
     terms = ["card", "card arrived", "arrived", "pin", "reset pin", "reset", "zebra", "apple"]
     row = np.array([0.5, 0.7, 0.5, 0.0, 0.3, 0.3, 0.5, 0.0])
@@ -60,7 +60,7 @@ def test_top_keywords_same_from_a_sparse_row():
 def test_clean_fast_paths_match_the_three_patterns():
     import random
 
-    from nichefinder.describe import _CLEAN, _CONTRACTION, _POSSESSIVE, _clean
+    from nichefinder.describe.keywords import _CLEAN, _CONTRACTION, _POSSESSIVE, _clean
 
     def by_definition(text):
         text = _CLEAN.sub(" ", str(text)).lower()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from nichefinder.graph import describe_interaction, group_interaction, reply_graph
+from nichefinder.score.graph import describe_interaction, group_interaction, reply_graph
 
 
 def table(rows):

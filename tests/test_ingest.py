@@ -263,7 +263,7 @@ def test_timestamps_out_of_range_are_kept_as_missing(tmp_path):
 
 
 def test_cells_are_stripped_text_or_none():
-    from nichefinder.ingest import _cell
+    from nichefinder.ingest.conversations import _cell
 
     assert _cell("  hi ") == "hi"
     assert _cell("   ") is None

@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nichefinder.intents import INTENTS, OTHER, detect_intents, intent_shares, owners_of
-from nichefinder.roster import DEPARTMENTS
+from nichefinder.staff.intents import INTENTS, OTHER, detect_intents, intent_shares, owners_of
+from nichefinder.staff.roster import DEPARTMENTS
 
 DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 

@@ -4,8 +4,8 @@ from sklearn.datasets import make_blobs
 from sklearn.metrics import silhouette_score
 from sklearn.neighbors import KNeighborsClassifier
 
+from nichefinder.describe.layout import project_2d
 from nichefinder.exceptions import InputError
-from nichefinder.layout import project_2d
 
 
 def blobs(n=3000, centers=6, dim=48, seed=0):

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from nichefinder.exceptions import InputError
 from nichefinder.ingest import load_conversations
-from nichefinder.readers import FORMATS
+from nichefinder.ingest.readers import FORMATS
 
 SETTINGS = settings(max_examples=40, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

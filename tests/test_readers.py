@@ -10,7 +10,7 @@ import pytest
 
 from nichefinder.exceptions import InputError
 from nichefinder.ingest import load_conversations
-from nichefinder.readers import detect_format, fix_mojibake, open_source, strip_html
+from nichefinder.ingest.readers import detect_format, fix_mojibake, open_source, strip_html
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

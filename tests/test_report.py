@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from nichefinder.describe.layout import project_2d
 from nichefinder.exceptions import InputError
-from nichefinder.layout import project_2d
 from nichefinder.report import plan_to_json, read_plan, render_markdown, write_plan
 from nichefinder.results import Feed, Group, Plan, Score, StaffRole, Summary
 

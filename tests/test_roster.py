@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from nichefinder.exceptions import InputError
-from nichefinder.roster import load_staff, normalise_department, split_platforms
+from nichefinder.staff.roster import load_staff, normalise_department, split_platforms
 
 ROSTER_CSV = """name,department,expertise,role,platforms,hours_per_week,social_active
 Bob,Accounts,"refunds, invoices, VAT, direct debits",Accounts assistant,twitter,4,no

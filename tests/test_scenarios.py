@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import nichefinder
-from nichefinder.synthetic import (
+from nichefinder.datasets import (
     combine_posts,
     make_campaign,
     make_chatter,

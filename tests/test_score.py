@@ -302,7 +302,7 @@ def test_reply_graph_evidence_and_optional_gate():
 
 def _duplicates_by_definition(texts, emb, author_codes, hours, th, rows):
     """Every pair of the group compared at once: the definition the fast path must match."""
-    from nichefinder.score import _normalise_text
+    from nichefinder.score.measure import _normalise_text
 
     keys = pd.Series([_normalise_text(t) for t in texts])
     long_enough = ((keys.str.count(" ") + 1 >= th.min_duplicate_words) & (keys.str.len() > 0)
@@ -324,7 +324,7 @@ def _duplicates_by_definition(texts, emb, author_codes, hours, th, rows):
 @pytest.mark.parametrize("seed", range(4))
 @pytest.mark.parametrize("known", ["both", "authors", "hours"])
 def test_duplicate_shares_match_the_pairwise_definition(seed, known):
-    from nichefinder.score import _DUP_EXACT_LIMIT, _duplicate_shares
+    from nichefinder.score.measure import _DUP_EXACT_LIMIT, _duplicate_shares
 
     rng = np.random.default_rng(seed)
     m = 300 if seed < 3 else _DUP_EXACT_LIMIT + 200  # the last one is sampled
@@ -347,7 +347,7 @@ def test_duplicate_shares_match_the_pairwise_definition(seed, known):
 
 
 def test_nearest_is_the_float64_argmax_even_for_near_ties():
-    from nichefinder.score import _nearest
+    from nichefinder.score.measure import _nearest
 
     rng = np.random.default_rng(0)
     emb = rng.standard_normal((5000, 16)).astype(np.float32)
@@ -363,7 +363,7 @@ def test_nearest_is_the_float64_argmax_even_for_near_ties():
 def test_normalise_text_matches_the_two_patterns():
     import random
 
-    from nichefinder.score import _NORMALISE, _SPACES, _normalise_text
+    from nichefinder.score.measure import _NORMALISE, _SPACES, _normalise_text
 
     def by_definition(text):
         return _SPACES.sub(" ", _NORMALISE.sub(" ", str(text).lower())).strip()

@@ -7,8 +7,8 @@ from hypothesis import strategies as st
 
 from nichefinder.exceptions import StaffingError
 from nichefinder.results import Feed
-from nichefinder.roster import load_staff
-from nichefinder.staffing import Staffing, assign_staff, staffing_table
+from nichefinder.staff.roster import load_staff
+from nichefinder.staff.staffing import Staffing, assign_staff, staffing_table
 
 from .test_roster import ROSTER_CSV, write
 

@@ -16,7 +16,7 @@ import click
 
 from . import __version__
 from .exceptions import NicheFinderError
-from .readers import FORMATS
+from .ingest.readers import FORMATS
 
 log = logging.getLogger("nichefinder")
 
@@ -333,8 +333,8 @@ def staff_command(obj, plan_path, staff, out, random_state):
 @_friendly
 def report_command(plan_dir):
     """Re-render report.md and report.html from a saved plan folder."""
-    from .proposal import render_html
     from .report import atomic_write, read_plan, render_markdown
+    from .report.html import render_html
 
     saved = read_plan(plan_dir)
     folder = plan_dir if plan_dir.is_dir() else plan_dir.parent

@@ -17,11 +17,9 @@ import pandas as pd
 from sklearn.utils import check_random_state
 
 from . import __version__
-from .channels import explain_thresholds, recommend_feeds
 from .cluster import cluster_embeddings
-from .conduct import code_of_conduct
 from .config import Thresholds, load_thresholds
-from .describe import describe_groups
+from .describe import describe_groups, project_2d
 from .embed import (
     DEFAULT_MODEL,
     EmbeddingCache,
@@ -32,13 +30,14 @@ from .embed import (
     unit_rows,
 )
 from .exceptions import InputError
+from .feeds import explain_thresholds, recommend_feeds
 from .ingest import Conversations, as_conversations
-from .intents import intent_shares
-from .layout import project_2d
 from .results import NOISE, Plan, Summary
-from .roster import load_staff
 from .score import score_groups
-from .staffing import STAFFING_NOTE, assign_staff
+from .staff.conduct import code_of_conduct
+from .staff.intents import intent_shares
+from .staff.roster import load_staff
+from .staff.staffing import STAFFING_NOTE, assign_staff
 
 __all__ = ["NicheFinder", "plan"]
 

@@ -50,12 +50,12 @@ from scipy.stats import binom
 from sklearn.utils import check_random_state
 
 from . import __version__
-from .channels import failed_lines, passes_all, small_only
 from .cluster import assign_groups, cluster_embeddings
 from .config import Thresholds, load_thresholds
 from .describe import describe_groups
 from .embed import embed_texts, get_embedder, load_embeddings
 from .exceptions import InputError
+from .feeds import failed_lines, passes_all, small_only
 from .report import (
     plan_to_json,
     read_plan,

@@ -1,0 +1,41 @@
+"""Report: renderers are plain functions of a :class:`~nichefinder.results.Plan`.
+
+:mod:`~nichefinder.report.markdown` and :mod:`~nichefinder.report.html` turn a plan into
+``report.md`` and the self-contained ``report.html`` proposal (charts from
+:mod:`~nichefinder.report.charts`); :mod:`~nichefinder.report.files` writes a plan's folder and
+reads it back.
+"""
+
+from .charts import plot_activity, plot_group_sizes, plot_map, sample_points, weekly_activity
+from .files import (
+    atomic_write,
+    plan_to_json,
+    points_to_csv,
+    read_plan,
+    update_to_json,
+    write_plan,
+    write_update,
+)
+from .formats import md_escape
+from .html import render_html
+from .markdown import render_markdown, render_update_markdown, render_update_summary
+
+__all__ = [
+    "atomic_write",
+    "md_escape",
+    "plan_to_json",
+    "plot_activity",
+    "plot_group_sizes",
+    "plot_map",
+    "points_to_csv",
+    "read_plan",
+    "render_html",
+    "render_markdown",
+    "render_update_markdown",
+    "render_update_summary",
+    "sample_points",
+    "update_to_json",
+    "weekly_activity",
+    "write_plan",
+    "write_update",
+]

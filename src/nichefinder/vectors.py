@@ -1,0 +1,36 @@
+"""Unit vectors: the one place rows are scaled to length 1.
+
+Cosine geometry runs through every stage (embedding, clustering, judging, feeds, staffing), and
+each needs rows of length one; :func:`normalise_rows` is that step, with all-zero rows kept at
+zero (a zero vector has no direction).
+
+Examples
+--------
+>>> normalise_rows([[3.0, 4.0], [0.0, 0.0]])
+array([[0.6, 0.8],
+       [0. , 0. ]])
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["normalise_rows"]
+
+
+def normalise_rows(rows, dtype=None) -> np.ndarray:
+    """``rows`` divided by their Euclidean lengths; all-zero rows stay zero.
+
+    Parameters
+    ----------
+    rows : array-like of shape (n, d)
+    dtype : numpy dtype, optional
+        Convert to this type first (the result keeps the type of ``rows`` otherwise).
+
+    Returns
+    -------
+    numpy.ndarray of shape (n, d)
+    """
+    rows = np.asarray(rows, dtype=dtype)
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    return rows / np.where(norms == 0, 1, norms)

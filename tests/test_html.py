@@ -1,0 +1,195 @@
+import re
+from html.parser import HTMLParser
+
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+from nichefinder.report import (
+    plot_activity,
+    plot_group_sizes,
+    plot_map,
+    render_html,
+    sample_points,
+    weekly_activity,
+    write_plan,
+)
+
+from .test_report import plan_with_points, small_plan
+
+HOSTILE = (
+    "<script>document.title='pwned'</script>",
+    "<img src=x onerror=\"document.title='pwned'\">",
+    "\"><svg onload=alert(1)>",
+    "</blockquote></style><script>document.body.innerHTML='pwned'</script>",
+    "&lt;already escaped&gt; & {{ 7*7 }} {% raw %}",
+)
+
+
+class Tags(HTMLParser):
+    """Every start tag with its attributes, and the text of elements by class and id."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags, self.stack, self.text = [], [], {}
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.tags.append((tag, attrs))
+        if tag not in ("img", "meta", "br", "link", "input"):
+            keys = [f"#{attrs['id']}"] if "id" in attrs else []
+            keys += [f".{c}" for c in attrs.get("class", "").split()]
+            self.stack.append((tag, keys))
+
+    def handle_endtag(self, tag):
+        while self.stack:
+            if self.stack.pop()[0] == tag:
+                break
+
+    def handle_data(self, data):
+        for _, keys in self.stack:
+            for key in keys:
+                self.text.setdefault(key, []).append(data)
+
+
+def hours(x):
+    """Hours as the reports print them: one decimal at most, no trailing zero."""
+    return f"{x:.1f}".rstrip("0").rstrip(".")
+
+
+def parse(html):
+    p = Tags()
+    p.feed(html)
+    return p
+
+
+def feed_sections(html):
+    """Text of each feed's article, by feed id."""
+    return {int(m.group(1)): m.group(2) for m in re.finditer(
+        r'<article class="card feed" id="feed-(\d+)".*?>(.*?)</article>', html, re.S)}
+
+
+def test_self_contained_no_scripts_and_no_network():
+    html = render_html(plan_with_points(300))
+    tags = parse(html).tags
+    assert html.startswith("<!DOCTYPE html>")
+    assert not [t for t, _ in tags if t in ("script", "iframe", "object", "embed", "link")]
+    assert not [a for _, attrs in tags for a in attrs if a.startswith("on")]
+    for tag, attrs in tags:
+        for key in ("src", "href"):
+            if key in attrs:
+                assert attrs[key].startswith(("data:image/png;base64,", "#")), (tag, attrs)
+    csp = next(a["content"] for t, a in tags if t == "meta" and a.get("http-equiv")
+               == "Content-Security-Policy")
+    assert "default-src 'none'" in csp and "script-src" not in csp
+    assert {a.get("id") for t, a in tags if t == "figure"} == {
+        "chart-map", "chart-sizes", "chart-activity"}
+    assert len(html) < 1_500_000
+
+
+def test_numbers_match_the_plan():
+    plan = plan_with_points(400)
+    html = render_html(plan)
+    data = plan.to_dict()
+    parsed = parse(html)
+    assert parsed.text["#n-feeds"] == [str(len(data["feeds"]))]
+    sections = feed_sections(html)
+    assert sorted(sections) == [f["id"] for f in data["feeds"]]
+    for f in data["feeds"]:
+        one = parse(sections[f["id"]])
+        (ppw,) = one.text[".posts-per-week"]
+        (hpw,) = one.text[".hours-per-week"]
+        assert ppw == f"{f['posts_per_week']:.1f}"
+        assert hpw == hours(f["hours_per_week"])
+        assert one.text[".staff-name"] == [r["name"] for r in f["staff"]]
+        assert one.text[".staff-hours"] == [hours(r["hours_per_week"]) for r in f["staff"]]
+        row = re.search(rf'<tr data-feed="{f["id"]}">(.*?)</tr>', html, re.S).group(1)
+        cells = [c.strip() for c in re.findall(r'<td class="num">([^<]*)</td>', row)]
+        assert cells == [f"{f['posts_per_week']:.1f}", hours(f["hours_per_week"])]
+    # every group with its size and verdict
+    for g in data["groups"]:
+        assert re.search(rf'</span>{g["id"]}</td><td>{re.escape(g["label"])}</td>\s*'
+                         rf'<td class="num">{g["size"]}</td>', html), g["id"]
+    s = data["summary"]
+    total = sum(f["hours_per_week"] for f in data["feeds"])
+    assert f"{s['rows_grouped']}</span><span class=\"what\">posts in a group (of {s['rows_read']}" \
+        in html
+    assert hours(total) + '</span><span class="what">staff hours' in html
+
+
+def test_every_post_and_name_is_escaped():
+    base = plan_with_points(200, posts=HOSTILE)
+    from dataclasses import replace
+
+    feeds = tuple(replace(f, name=HOSTILE[0], keywords=HOSTILE[:2],
+                          code_of_conduct=HOSTILE[1:3]) for f in base.feeds)
+    plan = replace(base, feeds=feeds, staffing_notes=HOSTILE[3:],
+                   groups=tuple(replace(g, label=HOSTILE[1]) for g in base.groups),
+                   points=base.points)
+    html = render_html(plan)
+    tags = parse(html).tags
+    assert [t for t, _ in tags].count("script") == 0
+    assert [t for t, _ in tags].count("svg") == 0
+    assert not [a for _, attrs in tags for a in attrs if a.startswith("on")]
+    assert all(a["src"].startswith("data:image/png;base64,") for t, a in tags if t == "img")
+    assert "&lt;script&gt;document.title=&#39;pwned&#39;&lt;/script&gt;" in html
+    assert "{{ 7*7 }}" in html and "&amp;lt;already escaped&amp;gt;" in html
+    assert "<title>Channel plan: 2 feed(s)</title>" in html
+
+
+def test_plan_without_points_or_feeds_still_renders():
+    html = render_html(small_plan())
+    assert 'id="chart-map-missing"' in html and 'id="chart-activity-missing"' in html
+    assert 'id="chart-sizes"' in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    from dataclasses import replace
+
+    plan = small_plan()
+    empty = replace(plan, groups=(), feeds=(), summary=replace(plan.summary, groups=0, feeds=0))
+    html = render_html(empty)
+    assert "we found no interest group that holds together" in html
+
+
+def test_deterministic_and_written_with_the_plan(tmp_path):
+    plan = plan_with_points(300)
+    assert render_html(plan) == render_html(plan)
+    written = write_plan(plan, tmp_path)
+    assert written["html"].read_text(encoding="utf-8") == render_html(plan)
+
+
+def test_map_is_sampled_and_keeps_every_group():
+    plan = plan_with_points(3000, n_groups=6)
+    few = sample_points(plan.points, 500)
+    assert len(few) <= 500 + 30 * 7
+    assert set(few["group"]) == set(plan.points["group"])
+    assert sample_points(plan.points, 10_000) is plan.points
+
+
+def test_plot_helpers_return_figures():
+    plan = plan_with_points(300)
+    for fig in (plot_map(plan), plot_group_sizes(plan), plot_activity(plan)):
+        assert isinstance(fig, Figure) and fig.axes
+    weeks = weekly_activity(plan)
+    assert int(weeks.to_numpy().sum()) == int((plan.points["group"] >= 0).sum())
+    assert (weeks.index.day_of_week == 0).all() and len(weeks) >= 12
+    with pytest.raises(ValueError, match="plan has no map coordinates"):
+        plot_map(small_plan())
+    with pytest.raises(ValueError, match="no timestamps to chart"):
+        plot_activity(small_plan())
+    no_time = plan_with_points(100)
+    no_time.points["timestamp"] = pd.NaT
+    assert weekly_activity(no_time).empty
+
+
+def test_jupyter_view_is_escaped():
+    from dataclasses import replace
+
+    base = plan_with_points(100)
+    plan = replace(base, groups=tuple(replace(g, label=HOSTILE[1], reasons=HOSTILE[:1])
+                                      for g in base.groups),
+                   feeds=tuple(replace(f, name=HOSTILE[0]) for f in base.feeds))
+    view = plan._repr_html_()
+    tags = parse(view).tags
+    assert not [t for t, _ in tags if t in ("script", "img", "svg")]
+    assert "<b>nichefinder plan</b>: 2 feed(s) from 5 group(s)" in view
+    assert "<td style=\"text-align:right\">41.2</td>" in view
