@@ -198,7 +198,7 @@ def test_cli_scheduler_runs_the_plan_on_the_cluster(client, posts, tmp_path):
 
 
 def test_cli_unreachable_scheduler_is_one_line(tmp_path, monkeypatch):
-    monkeypatch.setattr(nfd, "CONNECT_TIMEOUT", 1.0)
+    monkeypatch.setattr(nfd.client, "CONNECT_TIMEOUT", 1.0)
     result = CliRunner().invoke(
         cli, ["plan", str(SAMPLE / "conversations.csv"), "--out", str(tmp_path / "out"),
               "--scheduler", "tcp://127.0.0.1:9"],

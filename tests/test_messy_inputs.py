@@ -153,11 +153,11 @@ def _fake_embed_texts(texts, model=None, **kwargs):
 @given(data=st.one_of(messy_csv(), messy_jsonl(), st.binary(max_size=200)),
        suffix=st.sampled_from([".csv", ".jsonl"]))
 def test_cli_plan_exits_cleanly_on_messy_files(data, suffix):
-    pipeline = pytest.importorskip("nichefinder.pipeline")
+    texts = pytest.importorskip("nichefinder.embed.texts")
     from nichefinder.cli import cli
 
     with tempfile.TemporaryDirectory() as tmp, pytest.MonkeyPatch.context() as mp:
-        mp.setattr(pipeline, "embed_texts", _fake_embed_texts)
+        mp.setattr(texts, "embed_texts", _fake_embed_texts)
         path = Path(tmp) / f"messy{suffix}"
         path.write_bytes(data)
         result = CliRunner().invoke(cli, ["-q", "plan", str(path), "--out", str(Path(tmp) / "out"),
@@ -171,10 +171,10 @@ def test_cli_plan_exits_cleanly_on_messy_files(data, suffix):
 
 
 def test_cli_plan_one_usable_row_does_not_crash(tmp_path, monkeypatch):
-    pipeline = pytest.importorskip("nichefinder.pipeline")
+    texts = pytest.importorskip("nichefinder.embed.texts")
     from nichefinder.cli import cli
 
-    monkeypatch.setattr(pipeline, "embed_texts", _fake_embed_texts)
+    monkeypatch.setattr(texts, "embed_texts", _fake_embed_texts)
     f = tmp_path / "one.csv"
     f.write_text("text\nonly one post here\n")
     result = CliRunner().invoke(cli, ["-q", "plan", str(f), "--out", str(tmp_path / "out"),

@@ -333,14 +333,13 @@ def staff_command(obj, plan_path, staff, out, random_state):
 @_friendly
 def report_command(plan_dir):
     """Re-render report.md and report.html from a saved plan folder."""
-    from .report import atomic_write, read_plan, render_markdown
-    from .report.html import render_html
+    from .report import read_plan, write_reports
 
     saved = read_plan(plan_dir)
     folder = plan_dir if plan_dir.is_dir() else plan_dir.parent
-    atomic_write(folder / "report.md", render_markdown(saved))
-    atomic_write(folder / "report.html", render_html(saved))
-    click.echo(f"Wrote report.md and report.html to {folder}")
+    names = [path.name for path in write_reports(saved, folder).values()]
+    listed = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+    click.echo(f"Wrote {listed} to {folder}")
 
 
 @cli.command("update")

@@ -22,9 +22,8 @@ from .config import Thresholds, load_thresholds
 from .describe import describe_groups, project_2d
 from .embed import (
     DEFAULT_MODEL,
-    EmbeddingCache,
+    embed_posts,
     embed_texts,
-    embedding_stats,
     get_embedder,
     load_embeddings,
     unit_rows,
@@ -137,19 +136,8 @@ class NicheFinder:
 
     def _embed_posts(self, texts) -> np.ndarray:
         """Embed the posts through the cache and record what came from it."""
-        store = self.cache
-        if store is not False and not isinstance(store, EmbeddingCache):
-            store = EmbeddingCache(None if store is True else store)
-        before = (store.hits, store.misses) if store is not False else (0, 0)
-        try:
-            vectors = embed_texts(
-                texts, self._embedder, cache=store, show_progress=self.show_progress
-            )
-        finally:
-            if store is not False and store is not self.cache:
-                store.close()
-        self.embedding_stats_ = embedding_stats(
-            len(texts), None if store is False else store, before
+        vectors, self.embedding_stats_ = embed_posts(
+            texts, self._embedder, cache=self.cache, show_progress=self.show_progress
         )
         return vectors
 

@@ -1,896 +1,232 @@
-"""The text of the synthetic audience: sentence templates and the values of their slots.
+"""The words of the synthetic audience, and how a post is made from them.
 
-Data for :mod:`nichefinder.synthetic`, kept apart from the code that draws from it. Slots in
-``{braces}`` are filled from a topic's own ``slots`` first, then from :data:`SLOTS` (a list of
-values, or a function of a random generator). :data:`TOPICS` are the genuine topics, each
-with the department that would answer it; :data:`TRAPS` are what a channel plan must not turn
-into feeds (bot campaigns, a one-day spike, a tiny niche); :data:`CHATTER` is off-topic talk.
+The sentence templates and the values of their slots are data, in ``kettle_and_crumb.json``
+beside this module. Slots in ``{braces}`` are filled from a topic's own ``slots`` first, then
+from :data:`SLOTS`: a list of values (one is drawn), a string, or a pattern of literal text,
+whole numbers, picks and random characters, drawn in order. :data:`TOPICS` are the genuine
+topics, each with the department that would answer it; :data:`TRAPS` are what a channel plan must
+not turn into feeds (bot campaigns, a one-day spike, a tiny niche); :data:`CHATTER` is off-topic
+talk. The functions turn a topic into post texts: templates filled, mixed and roughened (case,
+typos, emoji, hashtags, @mentions) so posts read like social posts.
 """
 
 from __future__ import annotations
 
-__all__ = ["ASKS", "BRAND_REPLIES", "CHATTER", "GLUE", "OPENERS", "REPLY_OPENERS", "SLOTS",
-           "TOPICS", "TRAPS"]
+import json
+import re
+from pathlib import Path
 
+import numpy as np
 
-def _int(lo: int, hi: int):
-    return lambda rng: int(rng.integers(lo, hi + 1))
-
-
-SLOTS: dict = {
-    "product": ["Crumb One", "Crumb Duo", "Barista Pro", "K2 kettle", "G1 grinder",
-                "F3 frother", "machine", "espresso machine", "Crumb One+", "pour-over kettle"],
-    "machine": ["Crumb One", "Crumb Duo", "Barista Pro", "Crumb One+", "machine"],
-    "city": ["Leeds", "Bristol", "Glasgow", "Cardiff", "Manchester", "Norwich", "Belfast",
-             "Brighton", "York", "Leicester", "Aberdeen", "Exeter", "London", "Dundee"],
-    "country": ["Ireland", "France", "Germany", "the Netherlands", "Spain", "Norway", "Canada"],
-    "weekday": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
-    "weekday2": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"],
-    "month": ["May", "June", "July", "August", "March", "April"],
-    "month_day": ["3 June", "12 June", "20 May", "1 July", "15 July", "28 June", "9 August"],
-    "n_days": _int(3, 19),
-    "n_weeks": _int(2, 9),
-    "n_months": _int(2, 11),
-    "n_minutes": _int(25, 95),
-    "amount": _int(49, 689),
-    "amount2": _int(12, 39),
-    "small_amount": _int(5, 60),
-    "percent": _int(12, 97),
-    "time": ["6pm", "7:30pm", "8pm", "9pm", "4pm", "half 9"],
-    "colour": ["red", "orange", "blue", "white", "amber"],
-    "nth": ["1st", "3rd", "5th", "10th", "15th", "28th"],
-    "nth2": ["2nd", "8th", "12th", "20th", "25th"],
-}
-
-OPENERS = ["Honestly,", "Ok so", "Quick one:", "ugh.", "PSA:", "Genuine question:", "Right,",
-           "Not gonna lie,", "So...", "Update:", "Hmm,", "lol", "Hi all,"]
-GLUE = ["", "", "", "Also", "And", "Plus", "On top of that,", "Oh and", "Also,", "Not only that,",
-        "Meanwhile", "Anyway,", "Then", "And now", "Worse,", "Funny thing is,"]
-ASKS = ["Anyone else?", "Any ideas?", "Is this normal?", "Help!", "What do I do?",
-        "Thoughts?", "Has this happened to anyone?", "Who do I contact?", "Any advice welcome.",
-        "Is it just me?", "Cheers in advance.", "Would love some help here.", "Ideas anyone?",
-        "Asking for a friend.", "Please tell me I'm not the only one."]
-REPLY_OPENERS = ["Same here.", "This!", "+1", "Had exactly this last month.", "Following.",
-                 "Not just you.", "Good shout.", "Interesting.", "Agreed.", "Ha, same.",
-                 "Did you ever sort it?", "Thanks for posting this."]
-BRAND_REPLIES = [
-    "Hi {author}, sorry to hear that. Could you DM us your order number so we can take a look?",
-    "Thanks {author}! We've passed this on to the team.",
-    "{author} we're on it, please check your DMs.",
-    "Hi {author}, thanks for flagging, a colleague will be in touch today.",
-    "{author} glad you asked! Our help centre has a guide on this, link in bio.",
-    "Thanks for the kind words {author} ☕",
-    "Hi {author}, we'd love to help. Send us a DM with the details.",
+__all__ = [
+    "ASKS",
+    "BRAND",
+    "BRAND_REPLIES",
+    "CHATTER",
+    "DATA",
+    "GLUE",
+    "OPENERS",
+    "REPLY_OPENERS",
+    "SLOTS",
+    "TOPICS",
+    "TRAPS",
+    "brand_broadcast",
+    "fill",
+    "post_text",
+    "reply_text",
+    "roughen",
+    "text_key",
 ]
 
-TOPICS: dict[str, dict] = {
-    "deliveries": {
-        "department": "dispatch",
-        "platforms": {"twitter": 0.5, "facebook": 0.3, "reddit": 0.1, "instagram": 0.1},
-        "emoji": ["📦", "🚚", "😤", "🙄", "⏳", "😩"],
-        "hashtags": ["delivery", "whereismyparcel", "tracking", "courierfail", "shipping"],
-        "slots": {
-            "courier": ["DPD", "Evri", "Royal Mail", "Yodel", "DHL", "the courier"],
-            "tracking_status": ["in transit", "label created", "at depot", "awaiting collection",
-                                "out for delivery", "exception"],
-            "order_no": lambda rng: f"KC{int(rng.integers(100000, 999999))}",
-            "street": ["my street", "the estate", "the road", "our block"],
-            "accessory": ["milk jug", "tamper", "descaling kit", "portafilter", "water filter"],
-        },
-        "templates": [
-            "Ordered my {product} on {weekday} and it still hasn't arrived, tracking says "
-            "'{tracking_status}' for {n_days} days now.",
-            "Where is my order?? {order_no} was due {weekday}, courier says delivered but "
-            "there's nothing at my door.",
-            "{courier} left my parcel with a neighbour I've never met. My {product} is somewhere "
-            "on {street} I guess.",
-            "Tracking link just shows 'label created' since last week. Has it even left the "
-            "warehouse?",
-            "How long do Kettle & Crumb deliveries take to {city}? I'm on day {n_days} of waiting.",
-            "Third missed delivery slot in a row. I took a day off work for this.",
-            "The box arrived crushed and the {product} inside rattles. Who do I talk to about a "
-            "damaged delivery?",
-            "Got an email saying my parcel is delayed due to 'high volumes'. It's been {n_days} "
-            "days.",
-            "Can I change the delivery address after ordering? Moving flats on {weekday}.",
-            "My monthly beans didn't turn up, and the tracking number doesn't work on the "
-            "{courier} site.",
-            "Courier marked it 'failed delivery - no access' but I was home all day and the "
-            "doorbell works.",
-            "Package lost in transit apparently. Second time this year.",
-            "How do I track an order? Never got a dispatch email.",
-            "Delivery estimate slips a day every morning, {weekday} then {weekday2} then who "
-            "knows.",
-            "Got someone else's parcel today, a {product} addressed to a house in {city}. How do "
-            "I get it back to them?",
-            "Just want to say the {courier} driver today was lovely, carried the heavy box "
-            "upstairs for me.",
-            "Half my order arrived: the {product} came but the {accessory} is missing from the "
-            "shipment.",
-            "Can I collect from a depot instead? {courier} keeps trying to deliver while I'm at "
-            "work.",
-            "Paid for express shipping and got standard. {n_days} days for 'next day delivery'.",
-            "Tracking has said out for delivery since 7am and it's now {time}. Do they deliver "
-            "in the evening?",
-            "Anyone else's order stuck at the {city} depot? Mine hasn't moved since {weekday}.",
-            "Parcel left in the rain outside the front door, cardboard soaked right through.",
-            "Do you ship to {country}? Checkout won't let me select it.",
-            "Order confirmed {n_weeks} weeks ago and it still says 'processing'. When does it "
-            "actually get dispatched?",
-            "Driver wanted me to sign for a box that had clearly been opened. Refused it, now "
-            "what?",
-            "Got a 'sorry we missed you' card but nobody knocked. Redelivery page says earliest "
-            "is {weekday}.",
-            "Bean subscription turns up a week late every single month, stale by the time it "
-            "lands.",
-            "Tracking for {order_no} says delivered to a safe place. What safe place? Not the "
-            "porch, not the bin.",
-            "Any update on the warehouse backlog? Orders from {month_day} still not shipped.",
-            "Parcel got rerouted to a locker 3 miles away without anyone asking me.",
-        ],
-        "followups": ["The courier tracking is useless.",
-                      "Delivery service has been awful lately.",
-                      "Parcel still not here.",
-                      "Tracking hasn't updated since.",
-                      "Needed this delivery before the weekend.",
-                      "Second lost parcel this year.",
-                      "Where is my delivery?",
-                      "Checked with all the neighbours, no parcel."],
-        "replies": ["Mine took {n_days} days in the end but it did turn up.",
-                    "Try the redelivery form, it worked for me with {courier}.",
-                    "Same depot, same problem. Stuck since {weekday}.",
-                    "DM them the order number, dispatch sorted mine the next day.",
-                    "{courier} is terrible round here, they never knock.",
-                    "Did yours ever arrive? Still waiting on mine."],
-        "brand": ["Heads up: deliveries to {city} are running about a day behind this week. "
-                  "Track any order at kettleandcrumb.com/track",
-                  "Your parcel not moving? Check the tracking page first, then DM us your order "
-                  "number and our dispatch team will chase the courier.",
-                  "Good news: next-day delivery is now available in {city}.",
-                  "Bank holiday delivery update: orders placed after Thursday 2pm ship on "
-                  "Tuesday."],
-    },
-    "billing": {
-        "department": "accounts",
-        "platforms": {"twitter": 0.4, "facebook": 0.4, "reddit": 0.2},
-        "emoji": ["💸", "😠", "🤔", "💳", "😬"],
-        "hashtags": ["refund", "doublecharged", "billing", "subscription", "overcharged"],
-        "slots": {"currency": ["euros", "dollars", "EUR", "USD"]},
-        "templates": [
-            "I've been charged twice for the same order, £{amount} both times. Can someone "
-            "refund the duplicate?",
-            "Cancelled my bean subscription in {month} and I'm still being billed every month.",
-            "Refund for my returned {product} still hasn't reached my account after {n_days} "
-            "days.",
-            "Why did my subscription go up to £{amount2} a month without any email?",
-            "Need a VAT invoice for the {product} for business expenses, where can I download "
-            "one?",
-            "Card was declined at checkout but the money still left my account??",
-            "Payment taken, order cancelled, no refund yet. How long does this usually take?",
-            "Can I pause the subscription instead of cancelling? Don't want to pay over summer.",
-            "Klarna says I owe £{amount} but Kettle & Crumb says the order was refunded. Who's "
-            "right?",
-            "Got charged for express shipping I never selected at checkout.",
-            "How do I change the card my subscription payments come out of? The old one expired.",
-            "Discount code didn't apply at payment and I paid full price, can I get the "
-            "difference back?",
-            "Bank statement shows a pending charge of £{amount} from Kettle & Crumb that I don't "
-            "recognise.",
-            "Refund went back to a card I closed last month. Where does that money go now?",
-            "Invoice has the wrong company name on it, need it corrected for our accounts.",
-            "Subscription charged on the {nth} but my billing date is supposed to be the {nth2}.",
-            "Paid in {currency} and got hit with conversion fees, the price said it included "
-            "everything.",
-            "A partial refund of £{small_amount} on a £{amount} machine? Not what was agreed on "
-            "the phone.",
-            "How do I get a receipt for a gift order without the price on it?",
-            "Annual plan renewed without warning, £{amount} gone. Can that be reversed?",
-            "Chargeback or keep waiting? It's been {n_weeks} weeks since they promised the "
-            "refund.",
-            "Do they take PayPal? I only see card options at checkout.",
-            "Overcharged on my last beans box, the price on the site is lower than what I paid.",
-            "Trade-in credit of £{small_amount} never showed up on my account balance.",
-            "Paying off the finance plan early, does that cost anything extra?",
-            "Gift card balance vanished after a failed payment.",
-            "Refund confirmation email came through but my bank shows nothing pending.",
-            "Why are there two subscription payments listed on my account this month?",
-            "Still waiting on the price-match refund I was promised in chat.",
-        ],
-        "followups": ["Refund still pending.",
-                      "I have the bank statement showing both charges.",
-                      "Just want my money back.",
-                      "Considering a chargeback with my bank.",
-                      "Who in accounts handles refunds?",
-                      "Billing has been a mess since I subscribed.",
-                      "The payment page said nothing about this charge."],
-        "replies": ["My refund took {n_days} working days to clear, hang in there.",
-                    "Double charge happened to me too, one was just a pending authorisation.",
-                    "You can pause the subscription under Account > Plan.",
-                    "Ask for the VAT invoice in chat, they email a PDF.",
-                    "Bank said refunds to closed cards bounce back to the merchant eventually.",
-                    "Same, charged £{amount} twice. Sorted after a DM."],
-        "brand": ["Reminder: you can pause or skip your bean subscription any time from your "
-                  "account page.",
-                  "Seeing a pending charge twice? The second one is usually an authorisation "
-                  "that drops off within 3 days. Still there? DM us.",
-                  "VAT invoices for every order are now downloadable from Order history.",
-                  "Refunds are processed within 2 working days of your return arriving."],
-    },
-    "complaints": {
-        "department": "customer service",
-        "platforms": {"twitter": 0.6, "facebook": 0.25, "reddit": 0.1, "instagram": 0.05},
-        "emoji": ["😡", "😞", "👎", "🤬", "😤", "💔"],
-        "hashtags": ["customerservice", "fail", "brokenagain", "complaint", "faulty"],
-        "slots": {
-            "error_code": ["E04", "E12", "E7", "F2", "E21"],
-            "agent": ["Sam", "Jo", "Kat", "Dev", "Aisha"],
-            "ticket": lambda rng: f"#{int(rng.integers(20000, 99999))}",
-        },
-        "templates": [
-            "My {machine} stopped working after {n_weeks} weeks. Just blinks {colour} and won't "
-            "heat.",
-            "Been on hold with Kettle & Crumb customer service for {n_minutes} minutes. Still "
-            "nobody.",
-            "Steam wand on my {machine} leaks water everywhere. Not what you expect from a "
-            "£{amount} machine.",
-            "Third email to support, third copy-paste reply that doesn't answer my question.",
-            "Warranty repair took {n_weeks} weeks and it came back with the exact same fault.",
-            "The {product} makes a horrible grinding noise and then trips the fuse.",
-            "Live chat closed on me mid conversation. Again.",
-            "Pump died on a machine that's barely {n_months} months old. Very disappointed.",
-            "Customer service told me to turn it off and on again. Did that. Still broken.",
-            "Honestly the worst support experience I've had with any brand.",
-            "Water tank cracked on day one, sent photos, nobody has replied.",
-            "Return label never came so I'm stuck with a broken {product} in my hallway.",
-            "Error code {error_code} on the display and the manual doesn't mention it anywhere.",
-            "Plastic drip tray snapped already. Cheap build quality for the price.",
-            "Asked for a replacement, got offered a voucher. I want a machine that works, not a "
-            "voucher.",
-            "Shoutout to {agent} in support who sorted my broken {product} in one call.",
-            "Why is there no phone number on the website? Just a contact form that goes nowhere.",
-            "Machine leaks from underneath every time I pull a shot, the counter is flooded.",
-            "Ticket {ticket} closed as 'resolved' without anyone contacting me.",
-            "Brand new {product} arrived with a dent in the side panel and a scratched display.",
-            "Complained {n_weeks} weeks ago, promised a call back twice, nothing.",
-            "Kettle base sparks when I put the K2 on it. That's genuinely scary.",
-            "The {product} smells of burning plastic every time it heats up.",
-            "Support agent was rude and hung up on me. I want to escalate this.",
-            "How do you reach a manager at Kettle & Crumb? Complaints vanish into a black hole.",
-            "Replacement machine is faulty too. Two broken units in one month.",
-            "Your repair centre lost my machine. How does that even happen?",
-            "Heating element failed just outside warranty and support won't help at all.",
-            "Power button stuck, whole thing unresponsive, and the support form crashes when I "
-            "attach a photo.",
-        ],
-        "followups": ["Absolutely fuming with the customer service.",
-                      "Faulty machine, useless support.",
-                      "Expected better quality for the money.",
-                      "Still no reply from support.",
-                      "Really disappointed, the machine is broken again.",
-                      "Is anyone at customer service actually reading these?",
-                      "Worst after-sales service ever."],
-        "replies": ["Mine did exactly the same, {error_code} then dead. They replaced it in the "
-                    "end.",
-                    "Escalate via the complaints email, phone support is hopeless.",
-                    "Same fault here after {n_months} months. Warranty sorted it but took ages.",
-                    "Keep the photos and ask for a replacement, not a repair.",
-                    "Had a good experience with {agent}, ask for them.",
-                    "Trading standards if they keep ignoring you."],
-        "brand": ["We know support wait times are longer than we'd like right now. Live chat is "
-                  "the quickest way to reach us, 8am to 8pm every day.",
-                  "Seeing error {error_code} on your machine? Switch off for 30 minutes, then "
-                  "contact us and we'll arrange a repair.",
-                  "We're sorry to everyone who's had a faulty unit this month. Replacements "
-                  "are now dispatched within 48 hours.",
-                  "Our support team is growing: phone lines open again from Monday."],
-    },
-    "howto": {
-        "department": "product",
-        "platforms": {"reddit": 0.5, "facebook": 0.2, "twitter": 0.15, "instagram": 0.15},
-        "emoji": ["🤔", "🙏", "💡", "🔧", "✅"],
-        "hashtags": ["descaling", "howto", "tips", "maintenance", "appsupport"],
-        "slots": {
-            "n_steps": _int(2, 6),
-        },
-        "templates": [
-            "How often should I descale the {machine}? The water here is really hard.",
-            "Where is the grind size dial on the G1? The manual diagram shows a different "
-            "model.",
-            "App won't pair with my {product}. Bluetooth sees it but the app says 'device not "
-            "found'.",
-            "Tip: run a blank cycle after descaling or everything tastes of citric acid.",
-            "Is it safe to descale with vinegar or does that void the warranty?",
-            "How do you clean the brew group on the Crumb Duo? The manual is vague.",
-            "Firmware update in the app is stuck at {percent}%, scared to unplug it.",
-            "How do I update the firmware on the G1 grinder without the app?",
-            "Grinder display says 'calibrate', how do I calibrate the G1?",
-            "How do I reset the {product} to factory settings?",
-            "Descale light won't turn off even after running the full cycle.",
-            "Best way to clean dried milk out of the steam wand?",
-            "Does the K2 app let you schedule temperatures or is it presets only?",
-            "Recalibrated the G1 grinder with the zero-point tool in the app, took {n_steps} "
-            "minutes.",
-            "How do I change the water filter cartridge, and how often?",
-            "Can I use another brand's cleaning tablets in the group head?",
-            "Wifi pairing fails at step 3 every time, and yes I'm on the 2.4GHz network like the "
-            "guide says.",
-            "What temperature is the 'green tea' preset on the K2 actually?",
-            "Backflushing: how often, and with or without detergent?",
-            "Adjusting the grinder burrs, should I do it with beans in?",
-            "Anyone have the {machine} cleaning schedule as a checklist? I keep forgetting.",
-            "Is the drip tray dishwasher safe?",
-            "App shows my machine offline every morning and I have to re-pair it.",
-            "How do I program the shot volume on the Barista Pro? Holding the button does "
-            "nothing.",
-            "Machine says 'clean me' every {n_days} days, can I change the reminder in the app "
-            "settings?",
-            "Brushing out the grinder chute every week fixed my retention problem.",
-            "Can the frother jug go in the dishwasher or hand wash only?",
-            "Descaling solution vs citric acid, any real difference?",
-            "Where's the descale program on the One+? The manual shows a button I don't have.",
-        ],
-        "followups": ["The manual wasn't much help.",
-                      "Any maintenance tips appreciated.",
-                      "Using filtered water, if that matters for descaling.",
-                      "Machine is about {n_months} months old.",
-                      "On the latest app firmware.",
-                      "Step by step instructions would be great.",
-                      "Cleaning guide anyone?"],
-        "replies": ["Descale every {n_weeks} weeks in hard water areas, more if you use it a lot.",
-                    "Delete the app, forget the Bluetooth device, then pair again from scratch. "
-                    "Worked for me.",
-                    "The grind dial is under the hopper, turn it with the hopper removed.",
-                    "Citric acid is fine, just rinse twice.",
-                    "Hold the power and steam buttons for 5 seconds to reset.",
-                    "The brew group pops out from the side, rinse under warm water, no soap."],
-        "brand": ["How to descale your Crumb One in 5 steps: a new video is up on our help "
-                  "centre.",
-                  "App update 3.2 fixes the pairing issue some of you saw on Android.",
-                  "Grinder tip from our product team: adjust in small steps and purge a few "
-                  "grams after each change.",
-                  "New: step-by-step cleaning guides for every machine in the app."],
-    },
-    "buying": {
-        "department": "sales",
-        "platforms": {"reddit": 0.35, "facebook": 0.3, "instagram": 0.2, "twitter": 0.15},
-        "emoji": ["🤔", "☕", "💰", "🙌", "👀"],
-        "hashtags": ["referralcode", "discountcode", "whichone", "newmachine", "deal"],
-        "slots": {
-            "price_diff": _int(100, 300),
-            "competitor": ["Sage", "Gaggia", "DeLonghi", "Lelit", "Rancilio", "Breville"],
-            "refcode": lambda rng: "CRUMB-"
-            + "".join(rng.choice(list("ABCDEFGHJKMNPQRSTUVWXYZ"), 5)),
-            "percent_off": [10, 15, 20],
-            "budget": _int(250, 900),
-            "height": _int(38, 46),
-        },
-        "templates": [
-            "Torn between the Crumb One and the Crumb Duo, is the dual boiler worth £{price_diff} "
-            "more?",
-            "Anyone got a referral code for Kettle & Crumb? Buying a {product} this week.",
-            "Which machine would you recommend for a beginner who mostly drinks flat whites?",
-            "Is the Barista Pro worth it over a second-hand {competitor}?",
-            "Here's my referral code if anyone is buying: {refcode}, gets you {percent_off}% "
-            "off.",
-            "Do they ever do Black Friday deals or should I just buy now?",
-            "Is the bundle with the G1 grinder cheaper than buying the two separately?",
-            "What's the difference between the Crumb One and the One+? The website doesn't "
-            "explain.",
-            "Budget of £{budget}, want decent espresso and good milk. What should I get?",
-            "Is the student discount still a thing? Last year's code didn't work.",
-            "Thinking of buying the K2 kettle for my mum, is it easy to use?",
-            "Is the extended warranty worth adding when you buy?",
-            "Duo or the {competitor} equivalent, which one holds its value better?",
-            "Refurbished Crumb One for £{budget}: good deal or wait for a sale?",
-            "Is there a showroom in {city} where I can try a machine before buying?",
-            "Finally ordered the Barista Pro after weeks of reading reviews, so excited.",
-            "Do the subscription bundles actually save money compared with buying beans "
-            "yourself?",
-            "Is the trade-in offer worth it for my old machine?",
-            "Which model fits under a standard kitchen cabinet? I need under {height}cm.",
-            "Anyone bought the Duo on the 0% finance offer? {n_months} months sounds good.",
-            "Is there a first-order code? Signing up to the newsletter gave me nothing.",
-            "Would you buy the G1 or spend more on a {competitor} grinder?",
-            "Cheapest Kettle & Crumb machine that can steam milk properly?",
-            "Birthday present for my partner: Crumb One or the pour-over set?",
-            "Price dropped £{small_amount} a week after I bought it, do they price match?",
-            "Is the One worth it for someone who makes one coffee a day?",
-            "Office of 12 people, which model copes with that volume?",
-            "A friend's code got me free beans with my first machine, worth asking around.",
-        ],
-        "followups": ["Help me decide which model to buy!",
-                      "Mostly milk drinks, if that changes the recommendation.",
-                      "Don't want to regret spending the money.",
-                      "Any discount code welcome.",
-                      "Reviews are all over the place on which to buy.",
-                      "Happy to pay more if the upgrade is worth it.",
-                      "Comparing prices everywhere before I order."],
-        "replies": ["Get the Duo, you won't regret the second boiler.",
-                    "Wait for the summer sale, they usually knock off about {percent_off}%.",
-                    "Used my code {refcode} if it helps, still works.",
-                    "For one coffee a day the One is plenty.",
-                    "I went for the bundle, saved about £{small_amount}.",
-                    "The {competitor} is good but resale on Kettle & Crumb is better."],
-        "brand": ["Not sure which machine is right for you? Take our 60-second quiz at "
-                  "kettleandcrumb.com/quiz",
-                  "Refer a friend and you both get {percent_off}% off your next order.",
-                  "Bundle and save: Crumb One + G1 grinder now £{amount} for a limited time.",
-                  "0% finance is back on every machine over £300."],
-    },
-    "careers": {
-        "department": "hr",
-        "platforms": {"facebook": 0.55, "twitter": 0.25, "reddit": 0.12, "instagram": 0.08},
-        "emoji": ["🤞", "🎉", "💼", "😬", "🙏"],
-        "hashtags": ["hiring", "jobs", "careers", "internship", "jobsearch", "graduatejobs"],
-        "slots": {
-            "job": ["customer service advisor", "warehouse operative", "junior designer",
-                    "data analyst", "barista trainer", "marketing assistant", "software engineer",
-                    "finance assistant", "product manager"],
-            "dept_name": ["marketing", "engineering", "the warehouse", "finance", "customer "
-                          "service", "product", "design"],
-        },
-        "templates": [
-            "Anyone worked at Kettle & Crumb? Thinking of applying for the {job} role.",
-            "Applied for the {job} job {n_weeks} weeks ago and haven't heard anything back.",
-            "Are Kettle & Crumb's summer internship applications open? Can't find the page.",
-            "What's the interview process like at Kettle & Crumb for {dept_name}?",
-            "Just accepted an offer as {job} at Kettle & Crumb, starting in {month}!",
-            "Do they offer remote or hybrid working? The job ad doesn't say.",
-            "Is the Kettle & Crumb graduate scheme worth it or better to apply directly?",
-            "Had my second-round interview today, they asked me to pull a shot lol.",
-            "Are the warehouse jobs in {city} permanent or through an agency?",
-            "Salary for the {job} role looks low for {city}, is it negotiable?",
-            "The careers page keeps erroring when I upload my CV.",
-            "Does anyone know if Kettle & Crumb sponsors work visas?",
-            "Looking for a placement year in {dept_name}, do they take students?",
-            "Rejected after the final round with no feedback. Bit gutted.",
-            "Former employee here, happy to answer questions about working in {dept_name}.",
-            "What are the staff benefits like? Heard there's free coffee and a machine "
-            "discount.",
-            "Is the {job} position still open? The posting says it closes {month_day}.",
-            "How long does their hiring process take from application to offer?",
-            "Did the assessment centre for the graduate scheme today, group task was fun.",
-            "Any tips for the case study interview at Kettle & Crumb?",
-            "Are there part-time roles? Looking for something around school hours.",
-            "First week as {job} done, the team is lovely and onboarding was great.",
-            "A recruiter messaged me about a {job} role there, is it legit?",
-            "Do their internships pay? The listing isn't clear.",
-            "When does the {city} warehouse start hiring for Christmas temp jobs?",
-            "Applied to three roles there and got automated rejections within an hour.",
-            "What's the culture like in the {dept_name} team? Glassdoor reviews are mixed.",
-        ],
-        "followups": ["Fingers crossed for the job.",
-                      "Would love to work there.",
-                      "Any interview advice welcome.",
-                      "Cover letter took me ages.",
-                      "It's my dream job tbh.",
-                      "Hiring process seems slow.",
-                      "Hoping to hear from the recruiter soon."],
-        "replies": ["I interviewed for {dept_name} last year, two rounds plus a short task.",
-                    "They do hybrid, 2 days in the office when I was there.",
-                    "Took about {n_weeks} weeks for me to hear back, don't give up.",
-                    "Internships are paid, I did one in {dept_name}.",
-                    "Good luck! The team is really friendly.",
-                    "Email the recruiter directly, the portal is flaky."],
-        "brand": ["We're hiring! {job} roles open in {city}. Apply at kettleandcrumb.com/careers",
-                  "Applications for our summer internship programme close on {month_day}.",
-                  "Meet the team: this week, a day in the life of our {dept_name} crew.",
-                  "Our graduate scheme is open: two years, four teams, one great cup of coffee."],
-    },
-    "launches": {
-        "department": "marketing",
-        "platforms": {"instagram": 0.45, "twitter": 0.3, "facebook": 0.2, "reddit": 0.05},
-        "emoji": ["😍", "🔥", "✨", "🤩", "🛍️", "👀"],
-        "hashtags": ["newrelease", "limitededition", "launchday", "kettleandcrumb", "sneakpeek"],
-        "slots": {
-            "edition": ["Midnight", "Sage Green", "Copper", "Terracotta", "Arctic", "Rose Gold",
-                        "Harvest"],
-            "new_product": ["Duo 2", "One Mini", "K3 kettle", "G2 grinder", "Cold Brew Tower"],
-            "colour_name": ["sage", "cream", "black", "copper", "terracotta", "blue"],
-            "colour_name2": ["white", "graphite", "olive", "pink", "steel"],
-            "n_units": [500, 1000, 2000, 250],
-        },
-        "templates": [
-            "The new {edition} limited edition Crumb One is gorgeous, when does it drop?",
-            "Missed the {edition} launch by ten minutes and it's already sold out.",
-            "Anyone watch the launch livestream? What's new on the Duo 2?",
-            "Is the new {new_product} worth upgrading to if I have the old model?",
-            "Pre-ordered the {edition} edition, can't wait!",
-            "Will the limited {edition} colour come back or is it gone forever?",
-            "Leaked photos of the {new_product}? Looks like it has a built-in grinder.",
-            "Launch day and the website crashed. Classic.",
-            "Loving the new {edition} collab, the packaging alone is amazing.",
-            "Countdown on the site says {n_days} days until the new release.",
-            "Scalpers are already reselling the {edition} edition for double on eBay.",
-            "Newsletter promised subscribers early access but the link went to a sold-out page.",
-            "Which colour are you getting in the new {new_product}? Torn between {colour_name} "
-            "and {colour_name2}.",
-            "Teaser video for the next launch just dropped, can anyone decode it?",
-            "The {edition} edition finally arrived, photos don't do it justice.",
-            "Is the {new_product} just the old one in a new colour? Specs look identical.",
-            "Launch pop-up shop in {city} this weekend, anyone going?",
-            "When's the restock of the {edition} edition? The waitlist email never came.",
-            "The ad for the new {new_product} is all over my feed lately.",
-            "Limited to {n_units} units worldwide? Feels like artificial scarcity.",
-            "Unboxing the {new_product} tonight, will post first impressions.",
-            "Launch price is £{amount}, a lot for a refresh of last year's model.",
-            "The {edition} collab mugs sold out before the machines did lol.",
-            "When is the {new_product} launching in {country}?",
-            "Did anyone get the launch-day bundle with the free tamper?",
-            "Influencers all got the {edition} before the public, bit annoying.",
-            "Just saw the autumn collection preview, the matte {colour_name} is stunning.",
-        ],
-        "followups": ["Take my money, new release.",
-                      "Need the new edition.",
-                      "Set an alarm for the drop.",
-                      "Hope they make more of this limited edition.",
-                      "The design team nailed this launch.",
-                      "The new colourway is beautiful.",
-                      "Launch hype is real."],
-        "replies": ["Got the {edition} one, even nicer in person.",
-                    "Sold out in minutes here too, hoping for a restock.",
-                    "Going for {colour_name}, matches my kitchen.",
-                    "Specs are the same apart from the colour from what I can tell.",
-                    "The livestream showed a new steam wand on the {new_product}.",
-                    "Waitlist email came through for me this morning."],
-        "brand": ["Introducing the {edition} edition: limited to {n_units} units, available "
-                  "{month_day}. Set your reminders.",
-                  "The {new_product} is here. Watch the launch livestream tonight at 7pm.",
-                  "Restock alert: the {edition} Crumb One is back, while stocks last.",
-                  "Sneak peek at something new arriving this autumn..."],
-    },
-    "reputation": {
-        "department": "pr",
-        "platforms": {"twitter": 0.5, "reddit": 0.3, "facebook": 0.2},
-        "emoji": ["🌍", "♻️", "🤨", "👏", "📰"],
-        "hashtags": ["sustainability", "greenwashing", "fairtrade", "righttorepair", "news"],
-        "slots": {
-            "outlet": ["Guardian", "BBC", "Which?", "Financial Times", "Wired", "local paper"],
-            "charity": ["a food bank", "a homeless shelter", "the community café", "a hospice"],
-            "award": ["Green Business Awards", "Best Employer list", "Ethical Brand award"],
-        },
-        "templates": [
-            "Saw Kettle & Crumb in the {outlet} piece on sustainable kitchen brands, interesting "
-            "read.",
-            "Are their coffee pods actually recyclable or is that greenwashing?",
-            "Love that they moved to plastic-free packaging for the beans.",
-            "The {outlet} article says their factory workers are underpaid, has the company "
-            "responded?",
-            "Where does Kettle & Crumb source its beans? Is it fair trade?",
-            "A repair programme instead of replacing machines: more brands should do this.",
-            "Carbon-neutral delivery claim, is there any evidence behind it?",
-            "Their B Corp certification news is great, well done.",
-            "The founder was on the {outlet} podcast talking about right to repair.",
-            "Boycott talk on here about their supplier in {country}, what's the real story?",
-            "Does the company publish an impact report? Can't find one.",
-            "Coffee grounds recycling scheme: do they actually collect them?",
-            "Spare parts guaranteed for ten years is a solid sustainability promise.",
-            "The founder's interview in the {outlet} about growing the brand was refreshingly "
-            "honest.",
-            "Heard they're donating machines to {charity}, nice move.",
-            "Is the capsule return scheme available outside the UK?",
-            "Another {outlet} story about the company, this time about warehouse conditions.",
-            "Really like their stance on paying coffee farmers properly.",
-            "The bean bags still have a plastic window. Small thing but it bugs me.",
-            "Is the refurb programme part of their circular economy pledge?",
-            "Kettle & Crumb shortlisted for the {award}, deserved.",
-            "Their statement on the {country} supply chain issue was pretty vague.",
-            "A tree planted per machine sold sounds nice, but where are the numbers?",
-            "Read the open letter from ex-staff in the {outlet}, pretty damning.",
-            "Good to see a brand talking about the standby energy use of coffee machines.",
-            "Compostable bean bags don't break down in my home compost, fyi.",
-        ],
-        "followups": ["Would like to see the sustainability data.",
-                      "Credit where it's due on the ethics.",
-                      "Transparency matters for brands like this.",
-                      "Feels like greenwashing to me.",
-                      "Hope they respond to the press coverage publicly.",
-                      "Ethical brands should lead on this.",
-                      "Good for the planet if it's true."],
-        "replies": ["The impact report is buried in the footer of their site.",
-                    "The {outlet} piece was one-sided, their response came out a day later.",
-                    "Pods go in the return bag, not kerbside recycling.",
-                    "They're B Corp so at least someone audits the claims.",
-                    "I'd wait for their official statement before boycotting."],
-        "brand": ["Our 2026 impact report is live: emissions, sourcing and repair numbers, all "
-                  "in one place.",
-                  "Response to today's {outlet} article: we pay every warehouse colleague above "
-                  "the real living wage, and we've invited the journalist to visit.",
-                  "Proud to be shortlisted for the {award}.",
-                  "Every bean bag is now home-compostable or recyclable. Here's how to tell."],
-    },
-    "espresso": {
-        "department": "product",
-        "platforms": {"reddit": 0.5, "instagram": 0.3, "facebook": 0.1, "twitter": 0.1},
-        "emoji": ["☕", "🤎", "👌", "😋", "⚖️"],
-        "hashtags": ["espresso", "homebarista", "coffeegeek", "dialin", "specialtycoffee"],
-        "slots": {
-            "dose": _int(16, 21),
-            "yield_g": _int(30, 48),
-            "seconds": _int(22, 36),
-            "ratio": [2, 2.5, 3, 4],
-            "temp": _int(88, 96),
-            "origin": ["Ethiopian", "Colombian", "Kenyan", "Brazilian", "Guatemalan",
-                       "Rwandan", "Sumatran"],
-            "flavour": ["dark chocolate", "cherry", "caramel", "blueberry", "toffee",
-                        "citrus", "stone fruit", "hazelnut"],
-            "water": ["Third Wave Water", "a Brita filter", "bottled soft water"],
-        },
-        "templates": [
-            "Dialled in today: {dose}g in, {yield_g}g out in {seconds}s, tastes like {flavour}.",
-            "What ratio do you use for a lungo? 1:{ratio} comes out too bitter for me.",
-            "Pre-infusion on or off for light roasts?",
-            "Shots are sour even at {seconds}s, should I raise the brew temperature?",
-            "Tried {temp}°C brew temp with the {origin} beans, so much sweeter.",
-            "Best beans for a chocolatey espresso? Currently on a {origin} blend.",
-            "Channeling everywhere: distribution tool or WDT needle?",
-            "Turbo shots, 1:3 in 15 seconds. Game changer for light roasts.",
-            "How long do you rest beans after the roast date before pulling shots?",
-            "Ristretto vs normale with the same dose, the ristretto is so syrupy.",
-            "Cortado recipe: double shot plus equal steamed milk, or more milk?",
-            "Puck is always soupy after the shot, is my dose too low?",
-            "Espresso tonic with the {origin} beans today, summer in a glass.",
-            "Blooming the puck for 8 seconds fixed the sourness.",
-            "Single origin {origin} pulled as espresso: bright, {flavour}, a bit acidic.",
-            "Switched to a precision basket and extraction got way more even.",
-            "Water matters more than I thought, switched to {water} and wow.",
-            "Anyone doing blooming espresso? Long pre-infusion at low pressure.",
-            "Decaf espresso that actually tastes good? Looking for recommendations.",
-            "Do you start the shot timer from pump on or first drip?",
-            "{dose}g dose, 1:2 ratio, {seconds}s. Still chasing that {flavour} note.",
-            "Iced shaken espresso: double shot, ice, a dash of syrup, shake hard.",
-            "Does grind size or temperature matter more for dark roasts?",
-            "Morning routine: weigh, grind, WDT, tamp, pull. {seconds} seconds of calm.",
-            "Tasting notes say {flavour} but I'm mostly getting bitterness.",
-            "A bottomless portafilter showed me how bad my puck prep was.",
-            "Pulled a {dose}g shot of {origin} at {temp}°C, most balanced cup in months.",
-        ],
-        "followups": ["Pure espresso bliss.",
-                      "Still learning to dial in.",
-                      "Any roaster recommendations?",
-                      "Going a click finer on the grind tomorrow.",
-                      "Extraction felt even this time.",
-                      "Brew ratio is everything.",
-                      "Beans were roasted {n_days} days ago."],
-        "replies": ["Try going a touch finer and keep the ratio at 1:2.",
-                    "I rest beans {n_days} days, makes a huge difference.",
-                    "WDT needle every time, channeling gone.",
-                    "{origin} at {temp}°C is my go-to too.",
-                    "Sour usually means under-extracted: finer or hotter.",
-                    "That ratio sounds perfect for {flavour} notes."],
-        "brand": ["Recipe of the week: {dose}g in, {yield_g}g out, {seconds} seconds. What's "
-                  "yours?",
-                  "New single origin in the shop: {origin}, notes of {flavour}.",
-                  "Join our head barista live on Thursday for an espresso dial-in Q&A."],
-    },
-    "latte_art": {
-        "department": "product",
-        "platforms": {"instagram": 0.7, "reddit": 0.15, "facebook": 0.15},
-        "emoji": ["❤️", "🥛", "🎨", "😍", "🦢", "🌷"],
-        "hashtags": ["latteart", "milkart", "rosetta", "baristalife", "coffeeart"],
-        "slots": {
-            "pattern": ["rosetta", "tulip", "swan", "heart", "wave tulip", "slow rosetta"],
-            "milk": ["Oatly", "almond milk", "soy milk", "skimmed milk", "supermarket oat"],
-            "n_attempt": _int(12, 140),
-            "n_layers": _int(3, 7),
-            "jug_size": [350, 450, 600],
-            "milk_temp": _int(55, 65),
-        },
-        "templates": [
-            "Finally poured my first proper {pattern}! Took {n_weeks} weeks of practice.",
-            "Milk keeps getting too bubbly for latte art, what am I doing wrong?",
-            "My {pattern} always comes out lopsided, any tips?",
-            "Oat milk latte art: which brand steams best? {milk} was a disaster.",
-            "Rosetta attempt number {n_attempt}, getting closer.",
-            "How high do you hold the jug when you start pouring?",
-            "Steaming tip: keep the wand tip just under the surface for the first few seconds.",
-            "Tulip with {n_layers} stacks today, proudest pour yet.",
-            "Is the {jug_size}ml jug better for learning latte art than the big one?",
-            "Practising pours with water and a drop of dish soap saves so much milk.",
-            "Microfoam looks glossy in the jug but the heart still comes out as a blob.",
-            "The swan pour is impossible. Anyone got a slow motion video?",
-            "Stop steaming at {milk_temp}°C for latte art?",
-            "Latte art throwdown at the café this weekend, nervous.",
-            "Wiggle rosetta vs slow rosetta, which is easier to learn?",
-            "Used a whole litre of milk on hearts this morning and I regret nothing.",
-            "Etching a bear face with a toothpick counts as latte art, right?",
-            "Pouring in a wide mug vs a tall glass feels totally different.",
-            "Does the shape of the jug spout matter for fine lines?",
-            "My partner said my {pattern} looks like a potato.",
-            "Texturing milk on the Duo: how long until it's ready to pour art?",
-            "Free-pour vs etching, which do you prefer?",
-            "Inverted tulip attempt, not bad for a Tuesday.",
-            "Hearts are fine now but the {pattern} just won't come together.",
-            "Tilting the cup more made the biggest difference to my pours.",
-            "Beetroot milk latte art, any tips for the colour?",
-            "Week {n_weeks} of daily pours, finally consistent hearts.",
-        ],
-        "followups": ["Photo of the pour in comments.",
-                      "Practice makes progress with milk.",
-                      "Milk was {milk}.",
-                      "Latte art is so satisfying.",
-                      "Next goal: the swan pour.",
-                      "Pouring every morning to improve.",
-                      "Steamed milk looked silky today."],
-        "replies": ["Lovely {pattern}! Pour a bit faster at the end to get a cleaner tail.",
-                    "Stretch the milk less, you want paint not foam.",
-                    "{milk} is tricky, try a barista edition oat milk.",
-                    "Start high, then drop the jug close to the surface.",
-                    "That's a great pour, proud of you.",
-                    "Tilt the cup and push the crema up first."],
-        "brand": ["Latte art Friday! Tag us in your best {pattern} for a chance to be featured.",
-                  "Milk steaming masterclass with our head barista this Saturday.",
-                  "Your pours this week were unreal. Here are our five favourites."],
-    },
-}
-"""Genuine topics: ``department`` that should answer, platform weights, sentence
-``templates`` (25 or more each), ``followups`` and ``replies`` sentences, ``brand``
-broadcasts by :data:`BRAND`, ``emoji``, ``hashtags`` and ``slots``."""
+BRAND = "@kettleandcrumb"
+"""The brand's own handle; its posts have ``kind == "brand"`` in the truth."""
 
-TRAPS: dict[str, dict] = {
-    "crypto_giveaway": {
-        "kind": "campaign",
-        "handles": ["@crypto_{word}{num}", "@{word}_coin{num}", "@win{word}{num}"],
-        "slots": {
-            "word": ["moon", "lambo", "pump", "gem", "airdrop", "hodl"],
-            "num": _int(10, 9999),
-            "coin": ["BTC", "ETH", "SOL", "DOGE"],
-            "link": lambda rng: f"https://kc-giveaway.{rng.choice(['io', 'xyz', 'net'])}/"
-            f"{''.join(rng.choice(list('abcdefghjkmnpqrstuvwxyz0123456789'), 6))}",
-            "rocket": ["🚀🚀", "🚀", "🚀💰", "💰🚀🚀"],
-        },
-        "templates": [
-            "{rocket} Kettle & Crumb x {coin} GIVEAWAY! Send 0.1 {coin}, get 1 {coin} back + a "
-            "FREE Crumb One 👉 {link} #giveaway #crypto",
-            "{rocket} Kettle & Crumb {coin} GIVEAWAY is LIVE! Send 0.1 {coin} and receive 1 "
-            "{coin} + FREE Crumb One 👉 {link} #giveaway #crypto",
-            "Kettle & Crumb x {coin} GIVEAWAY {rocket} Send 0.1 {coin} get 1 {coin} back + FREE "
-            "Crumb One! Claim 👉 {link} #crypto #giveaway",
-        ],
-    },
-    "fake_discount": {
-        "kind": "campaign",
-        "handles": ["@kettle_crumb_{word}{num}", "@kc_{word}_deals{num}", "@{word}shop{num}"],
-        "slots": {
-            "word": ["outlet", "sale", "clearance", "official", "store"],
-            "num": _int(1, 999),
-            "price": [19, 24, 29, 9.99, 14.99],
-            "link": lambda rng: f"http://kettle-crumb-sale.{rng.choice(['shop', 'top', 'site'])}/"
-            f"{''.join(rng.choice(list('ABCDEFGHJKLMNPQRSTUVWXYZ0123456789'), 5))}",
-            "fire": ["🔥", "🔥🔥", "🔥🔥🔥"],
-        },
-        "templates": [
-            "{fire} Kettle & Crumb 90% OFF CLEARANCE today only! Crumb One just £{price} 👉 "
-            "{link} hurry, limited stock!!",
-            "{fire} Kettle & Crumb CLEARANCE 90% OFF today only! Crumb One only £{price} 👉 "
-            "{link} limited stock, hurry!!",
-            "Kettle & Crumb 90% OFF today only {fire} Crumb One £{price} 👉 {link} limited stock!!",
-        ],
-    },
-    "tv_spill": {
-        "kind": "spike",
-        "department": "pr",
-        "platforms": {"twitter": 0.7, "facebook": 0.15, "instagram": 0.1, "reddit": 0.05},
-        "emoji": ["😂", "🤣", "😱", "📺", "💀"],
-        "hashtags": ["SundayKitchen", "SundayKitchenFinal", "coffeegate"],
-        "mention": True,
-        "slots": {"judge": ["Marco", "the judge", "Chef Marco"]},
-        "templates": [
-            "Did anyone else see the Crumb One explode steam all over {judge} on Sunday Kitchen "
-            "tonight??",
-            "{judge} getting sprayed by the espresso machine in the Sunday Kitchen final is the "
-            "best TV of the year.",
-            "The Kettle & Crumb machine stole the Sunday Kitchen final.",
-            "Not the coffee machine soaking {judge}'s face live on air 💀",
-            "Sunday Kitchen final: cake was fine, but that steam wand incident though.",
-            "Somebody at Kettle & Crumb is having a very long night after that Sunday Kitchen "
-            "moment.",
-            "The look on {judge}'s face when the steam wand went off. Iconic.",
-            "Was the espresso machine on Sunday Kitchen faulty or did the contestant break it?",
-            "I'm buying a Crumb One purely because of what it did to {judge} on Sunday Kitchen.",
-            "Whoever does Kettle & Crumb's social media, this is your moment after Sunday "
-            "Kitchen.",
-            "Sunday Kitchen final ending with {judge} covered in milk foam was not on my bingo "
-            "card.",
-            "Rewound the Sunday Kitchen steam blast five times.",
-            "Is the Sunday Kitchen coffee machine clip going to be a meme forever? Yes.",
-            "Health and safety would like a word about that espresso machine on Sunday Kitchen.",
-            "The Sunday Kitchen producers kept the steam explosion in, absolute legends.",
-            "Kettle & Crumb trending because their machine blasted {judge} on Sunday Kitchen.",
-            "That machine on the Sunday Kitchen final had more personality than the contestants.",
-            "{judge} wiping milk foam off his glasses on Sunday Kitchen, I can't breathe.",
-            "My mum texted me about the Sunday Kitchen coffee machine, that's how big this is.",
-            "Best product placement ever or worst? Sunday Kitchen steam wand edition.",
-        ],
-        "followups": ["Crying.", "The internet is undefeated.", "Clip of the year.",
-                      "Watch it with sound on."],
-        "replies": ["Watched it live, the whole room screamed.",
-                    "{judge} took it so well honestly.",
-                    "Already a meme, saw it five times on my feed."],
-        "brand": ["We saw. {judge}, we owe you a new shirt and a lifetime of free coffee."],
-    },
-    "vintage_restoration": {
-        "kind": "niche",
-        "department": "product",
-        "platforms": {"reddit": 0.8, "facebook": 0.2},
-        "emoji": ["🔧", "🛠️"],
-        "hashtags": ["vintage", "restoration"],
-        "mention": False,
-        "slots": {"year": [1989, 1991, 1994, 1996], "part": ["piston seal", "group gasket",
-                                                          "boiler element", "lever spring"]},
-        "templates": [
-            "Restoring a {year} Kettle & Crumb Model 1 lever machine, the {part} is shot.",
-            "Where do you find a {part} for the original Model 1 lever? Nobody stocks them.",
-            "Stripped the {year} Model 1 boiler down tonight, decades of scale in there.",
-            "Re-chromed the group on my old lever machine, looks factory new.",
-            "Anyone have the exploded diagram for the {year} Model 1 lever?",
-            "Lathe-turned a replacement {part} for the vintage Model 1, fits perfectly.",
-            "Original Model 1 lever from a car boot sale, restoration begins.",
-            "Pressure-tested the restored {year} boiler today, holding fine.",
-            "Rewired the vintage Model 1 with a modern thermostat, purists look away.",
-            "Does the {year} Model 1 take the same {part} as the later lever version?",
-        ],
-        "followups": ["Photos to follow.", "Slow progress.", "Worth every hour."],
-        "replies": ["I have a spare {part} from my {year} one, DM me.",
-                    "Soak it in citric acid overnight, the scale comes right off.",
-                    "The diagram is in the old owners' forum archive."],
-        "brand": ["Love seeing the Model 1 still going."],
-    },
-}
-"""Trap topics: bot campaigns (``kind == "campaign"``), a one-day news spike and a tiny
-niche. Same fields as :data:`TOPICS`; campaigns also have bot ``handles`` patterns."""
 
-CHATTER: dict[str, dict] = {
-    "weather": {"emoji": ["☀️", "🌧️"], "templates": [
-        "Rain again in {city}, so much for summer.", "Finally some sun, off to the park.",
-        "Too hot to sleep, anyone else?", "Thunderstorm last night was wild.",
-        "Hay fever is destroying me this week."]},
-    "football": {"emoji": ["⚽"], "templates": [
-        "What a goal in the second half last night.", "Referee had a shocker again.",
-        "Transfer window rumours are getting silly.", "Season tickets went up again, madness.",
-        "Five-a-side tonight, my knees are not ready."]},
-    "books": {"emoji": ["📚"], "templates": [
-        "Finished a brilliant novel on the train this morning.",
-        "Library fines are back, apparently.", "Book club picked a 900-page fantasy epic.",
-        "Reading on the beach is the dream.", "Anyone read anything good lately?"]},
-    "pets": {"emoji": ["🐶", "🐱"], "templates": [
-        "My cat has decided the laptop is her bed now.",
-        "Dog ate a whole sock and is fine, somehow.",
-        "Adopted a rescue greyhound this week, he's the best.",
-        "Why does the cat scream at 4am every day?", "Puppy training classes start {weekday}."]},
-    "weekend": {"emoji": ["🎉"], "templates": [
-        "Plans this weekend: absolutely nothing and I love it.",
-        "Wedding on {weekday}, still haven't bought a gift.",
-        "Car boot sale finds: a lamp and a questionable painting.",
-        "Long walk by the coast, legs are wrecked.", "Camping in the rain is character building."]},
-    "work": {"emoji": ["😴", "💻"], "templates": [
-        "Three meetings that could have been emails today.", "Laptop decided to update mid call.",
-        "Friday afternoon energy on a {weekday} morning.",
-        "New job starts on {weekday}, nervous and excited.", "Commute took two hours today."]},
-    "food": {"emoji": ["🍕", "🌮"], "templates": [
-        "Homemade pizza night was a success.", "Tried a new Thai place in {city}, incredible.",
-        "Meal prep Sunday, five boxes of the same curry.", "Burnt the toast. Again.",
-        "Is pineapple on pizza still controversial?"]},
-    "music": {"emoji": ["🎶", "🎸"], "templates": [
-        "Festival lineup announced and I know nobody on it.",
-        "This album has been on repeat all week.",
-        "Gig tickets sold out in four minutes.", "Learning guitar at 40, fingers hurt.",
-        "Karaoke last night, I regret everything."]},
-    "garden": {"emoji": ["🌱", "🍅"], "templates": [
-        "First tomatoes of the year from the allotment.", "Slugs ate every single lettuce.",
-        "Mowed the lawn and now it's raining.", "Sunflowers taller than me this year.",
-        "Anyone know what's eating my roses?"]},
-    "travel": {"emoji": ["✈️", "🚆"], "templates": [
-        "Train cancelled, rail replacement bus it is.", "Booked a last-minute trip to {country}.",
-        "Airport queues were three hours this morning.", "Holiday countdown: {n_days} days.",
-        "Lost my suitcase somewhere between here and {country}."]},
-    "fitness": {"emoji": ["🏃", "💪"], "templates": [
-        "Ran my first 10k this morning.", "Gym was packed, gave up after ten minutes.",
-        "Rest day means sofa day.", "Signed up for a half marathon, what have I done.",
-        "Yoga class made me realise I have no balance."]},
-    "family": {"emoji": ["👶", "🎂"], "templates": [
-        "Kid's birthday party survived, barely.", "My nan just learned to send voice notes.",
-        "School holidays start {weekday}, send help.", "Family group chat is chaos again.",
-        "Baby finally slept through the night."]},
-}
-"""Off-topic subjects for :func:`make_chatter`, each a handful of sentences."""
+def _pattern(parts):
+    """A slot value drawn from ``parts``: literal text, ``{"int": [lo, hi]}`` (inclusive),
+    ``{"pick": [...]}`` or ``{"chars": ALPHABET, "n": N}``, one draw each, in order."""
+
+    def draw(rng: np.random.Generator) -> str:
+        out = []
+        for part in parts:
+            if isinstance(part, str):
+                out.append(part)
+            elif "int" in part:
+                lo, hi = part["int"]
+                out.append(str(int(rng.integers(lo, hi + 1))))
+            elif "pick" in part:
+                out.append(str(rng.choice(part["pick"])))
+            else:
+                out.append("".join(rng.choice(list(part["chars"]), part["n"])))
+        return "".join(out)
+
+    return draw
+
+
+def _slots(values: dict) -> dict:
+    """Slot values with their patterns made into draw functions."""
+    return {k: _pattern(v["pattern"]) if isinstance(v, dict) else v for k, v in values.items()}
+
+
+def _load() -> dict:
+    data = json.loads(Path(__file__).with_name("kettle_and_crumb.json").read_text("utf-8"))
+    data["slots"] = _slots(data["slots"])
+    for group in ("topics", "traps", "chatter"):
+        for spec in data[group].values():
+            if "slots" in spec:
+                spec["slots"] = _slots(spec["slots"])
+    return data
+
+
+DATA = _load()
+"""Everything in ``kettle_and_crumb.json``, with slot patterns made into draw functions."""
+
+SLOTS: dict = DATA["slots"]
+OPENERS: list = DATA["openers"]
+GLUE: list = DATA["glue"]
+ASKS: list = DATA["asks"]
+REPLY_OPENERS: list = DATA["reply_openers"]
+BRAND_REPLIES: list = DATA["brand_replies"]
+TOPICS: dict = DATA["topics"]
+TRAPS: dict = DATA["traps"]
+CHATTER: dict = DATA["chatter"]
+
+
+_SLOT = re.compile(r"\{(\w+)\}")
+
+
+def fill(template: str, slots: dict, rng: np.random.Generator) -> str:
+    """Fill ``{slot}`` placeholders from ``slots`` then :data:`SLOTS`; one draw per name."""
+    chosen: dict[str, str] = {}
+
+    def pick(match: re.Match) -> str:
+        name = match.group(1)
+        if name not in chosen:
+            values = slots[name] if name in slots else SLOTS[name]
+            if callable(values):
+                chosen[name] = str(values(rng))
+            elif isinstance(values, str):
+                chosen[name] = values
+            else:
+                chosen[name] = str(values[int(rng.integers(len(values)))])
+        return chosen[name]
+
+    return _SLOT.sub(pick, template)
+
+
+def text_key(text: str) -> str:
+    """Text reduced to lower-case letters and digits, to spot trivial variants."""
+    return re.sub(r"[^a-z0-9]+", "", text.lower().replace(BRAND, ""))
+
+
+def _typo(text: str, rng: np.random.Generator) -> str:
+    words = text.split(" ")
+    candidates = [i for i, w in enumerate(words) if len(w) > 4 and w.isalpha()]
+    if not candidates:
+        return text
+    i = candidates[int(rng.integers(len(candidates)))]
+    w = words[i]
+    j = int(rng.integers(1, len(w) - 2))
+    if rng.random() < 0.5:
+        w = w[:j] + w[j + 1] + w[j] + w[j + 2 :]
+    else:
+        w = w[:j] + w[j + 1 :]
+    words[i] = w
+    return " ".join(words)
+
+
+def roughen(text: str, spec: dict, rng: np.random.Generator, *, mention: bool = False) -> str:
+    """Make a clean sentence read like a social post: case, typos, emoji, tags, mentions."""
+    if rng.random() < 0.15:
+        text = _typo(text, rng)
+    if rng.random() < 0.22:
+        text = text.lower()
+    if rng.random() < 0.12 and text[-1:] in ".?!":
+        text = text[:-1]
+    elif rng.random() < 0.08 and text[-1:] in ".?!":
+        text = text + text[-1]
+    if mention and rng.random() < 0.1:
+        text = f"{BRAND} {text}"
+    emoji = spec.get("emoji", ())
+    if emoji and rng.random() < 0.3:
+        text = f"{text} {''.join(rng.choice(emoji, size=int(rng.integers(1, 3))))}"
+    tags = spec.get("hashtags", ())
+    if tags and rng.random() < 0.3:
+        picked = rng.choice(tags, size=min(len(tags), int(rng.integers(1, 3))), replace=False)
+        text = f"{text} {' '.join('#' + t for t in picked)}"
+    return text
+
+
+_SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
+
+
+def _clause(spec: dict, rng: np.random.Generator, exclude: set[int]) -> str:
+    """One core phrasing of the topic: a filled template, sometimes cut to one sentence."""
+    templates = spec["templates"]
+    i = int(rng.integers(len(templates)))
+    for _ in range(4):  # prefer a template this post has not used yet
+        if i not in exclude:
+            break
+        i = int(rng.integers(len(templates)))
+    exclude.add(i)
+    text = fill(str(templates[i]), spec.get("slots", {}), rng)
+    parts = [p for p in _SENTENCE_END.split(text) if p]
+    if len(parts) > 1 and rng.random() < 0.6:
+        text = parts[int(rng.integers(len(parts)))]
+    return text
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[1:2].islower() or len(text) < 2 else text
+
+
+def post_text(spec: dict, rng: np.random.Generator) -> str:
+    """A post built from independently drawn fragments of the topic.
+
+    Two or three core phrasings (filled templates, sometimes cut to one sentence) are mixed
+    with optional context, detail and ask fragments, so that every post is a different mix
+    and the topic forms one broad cloud instead of one tight island per template.
+    """
+    slots = spec.get("slots", {})
+    n_core = int(rng.choice(3, p=(0.05, 0.45, 0.5))) + 1
+    used: set[int] = set()
+    pieces = [_clause(spec, rng, used)]
+    for _ in range(n_core - 1):
+        glue = str(rng.choice(GLUE))
+        clause = _clause(spec, rng, used)
+        pieces.append(f"{glue} {_lower_first(clause)}" if glue else clause)
+    followups = spec.get("followups", ())
+    if followups and rng.random() < 0.4:
+        pieces.insert(int(rng.integers(1, len(pieces) + 1)),
+                      fill(str(rng.choice(followups)), slots, rng))
+    if len(pieces) > 1 and rng.random() < 0.3:
+        order = rng.permutation(len(pieces))
+        pieces = [pieces[j] for j in order]
+        pieces = [p[0].upper() + p[1:] if p[:1].islower() and " " in p else p for p in pieces]
+    text = " ".join(pieces)
+    if rng.random() < 0.25:
+        text = f"{text} {rng.choice(ASKS)}"
+    if rng.random() < 0.2:
+        text = f"{rng.choice(OPENERS)} {_lower_first(text)}"
+    return roughen(text, spec, rng, mention=spec.get("mention", True))
+
+
+def reply_text(spec: dict, parent_author: str, rng: np.random.Generator) -> str:
+    replies = spec.get("replies", ())
+    text = post_text(spec, rng)
+    if replies and rng.random() < 0.4:
+        reply = fill(str(rng.choice(replies)), spec.get("slots", {}), rng)
+        text = f"{reply} {_lower_first(text)}" if rng.random() < 0.6 else f"{text} {reply}"
+    elif rng.random() < 0.4:
+        text = f"{rng.choice(REPLY_OPENERS)} {text}"
+    if rng.random() < 0.35:
+        text = f"{parent_author} {text}"
+    return text
+
+
+def brand_broadcast(spec: dict, rng: np.random.Generator) -> str:
+    text = fill(str(rng.choice(spec["brand"])), spec.get("slots", {}), rng)
+    tags = spec.get("hashtags", ())
+    if tags and rng.random() < 0.4:
+        text = f"{text} #{rng.choice(tags)}"
+    return text

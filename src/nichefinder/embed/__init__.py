@@ -7,7 +7,7 @@ model live in :mod:`~nichefinder.embed.backends`, and :class:`EmbeddingCache`
 """
 
 from .backends import BACKENDS, backend_embedder, model_fingerprint, models_cache_dir
-from .cache import EmbeddingCache, default_cache_path
+from .cache import EmbeddingCache, default_cache_path, opened_cache
 from .embedders import (
     DEFAULT_BACKEND,
     DEFAULT_MODEL,
@@ -20,6 +20,7 @@ from .onnx_backend import OnnxEmbedder, export_onnx
 from .static_backend import StaticEmbedder, distill_static
 from .texts import (
     check_vectors,
+    embed_posts,
     embed_texts,
     embedding_stats,
     load_embeddings,
@@ -42,6 +43,7 @@ __all__ = [
     "default_cache_path",
     "distill_static",
     "embed_function",
+    "embed_posts",
     "embed_texts",
     "embedding_stats",
     "export_onnx",
@@ -50,6 +52,7 @@ __all__ = [
     "model_fingerprint",
     "models_cache_dir",
     "normalize_text",
+    "opened_cache",
     "progress_bar",
     "unit_rows",
 ]

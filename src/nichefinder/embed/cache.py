@@ -6,6 +6,7 @@ re-embedding what it finished.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import sqlite3
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["EmbeddingCache", "default_cache_path"]
+__all__ = ["EmbeddingCache", "default_cache_path", "opened_cache"]
 
 
 def default_cache_path() -> Path:
@@ -105,3 +106,31 @@ class EmbeddingCache:
     def close(self) -> None:
         self._db.close()
 
+
+@contextlib.contextmanager
+def opened_cache(cache):
+    """The cache that ``cache`` names, for a ``with`` block; ``None`` when caching is off.
+
+    Parameters
+    ----------
+    cache : bool, path or EmbeddingCache
+        ``True`` opens the cache at :func:`default_cache_path`, a path opens that file (both are
+        closed when the block ends), an :class:`EmbeddingCache` is used as it is (and left
+        open), ``False`` gives ``None``.
+
+    Examples
+    --------
+    >>> with opened_cache(False) as store:
+    ...     print(store)
+    None
+    """
+    if cache is False:
+        yield None
+    elif isinstance(cache, EmbeddingCache):
+        yield cache
+    else:
+        store = EmbeddingCache(None if cache is True else cache)
+        try:
+            yield store
+        finally:
+            store.close()

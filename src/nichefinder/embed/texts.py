@@ -16,11 +16,12 @@ from pathlib import Path
 import numpy as np
 
 from ..exceptions import EmbeddingError, InputError
-from .cache import EmbeddingCache
+from .cache import EmbeddingCache, opened_cache
 from .embedders import get_embedder
 
 __all__ = [
     "check_vectors",
+    "embed_posts",
     "embed_texts",
     "embedding_stats",
     "load_embeddings",
@@ -104,43 +105,67 @@ def embed_texts(
         dtype=np.intp, count=len(texts),
     )
     unique = list(index)
-    store = None
-    if cache is not False:
-        store = (
-            cache
-            if isinstance(cache, EmbeddingCache)
-            else EmbeddingCache(None if cache is True else cache)
-        )
+    with opened_cache(cache) as store:
+        table = _lookup_or_embed(unique, embedder, store, batch_size, show_progress)
+    log.debug("embedded %d texts as %d unique", len(texts), len(unique))
+    if not unique:
+        return np.zeros((0, 0), dtype=np.float32)
+    if len(unique) == len(positions):  # no repeated text: rows already in input order
+        return table
+    return table[positions]
+
+
+def _lookup_or_embed(unique, embedder, store, batch_size, show_progress):
+    """Vectors of the ``unique`` texts: the cached ones from ``store``, the others embedded in
+    batches (each stored as soon as it is computed). ``None`` when there are no texts."""
     keys = [EmbeddingCache.key(t) for t in unique]
     table, found = store.lookup(embedder.name, keys) if store is not None else (None, None)
     todo = np.flatnonzero(~found) if found is not None else np.arange(len(unique))
     if store is not None:
         store.hits += len(unique) - len(todo)
         store.misses += len(todo)
-    log.info(
-        "embedding %d texts (%d unique, %d cached)", len(texts), len(unique),
-        len(unique) - len(todo),
-    )
+    log.info("embedding %d unique texts (%d cached)", len(unique), len(unique) - len(todo))
     progress = progress_bar(len(todo), show_progress)
-    try:
-        for start in range(0, len(todo), batch_size):
-            batch = todo[start : start + batch_size]
-            vectors = check_vectors(embedder.embed([unique[i] for i in batch]), len(batch),
-                                    embedder.name)
-            if store is not None:
-                store.put(embedder.name, [keys[i] for i in batch], vectors)
-            if table is None:
-                table = np.zeros((len(unique), vectors.shape[1]), dtype=np.float32)
-            table[batch] = vectors
-            progress(len(batch))
-    finally:
-        if store is not None and not isinstance(cache, EmbeddingCache):
-            store.close()
-    if not unique:
-        return np.zeros((0, 0), dtype=np.float32)
-    if len(unique) == len(positions):  # no repeated text: rows already in input order
-        return table
-    return table[positions]
+    for start in range(0, len(todo), batch_size):
+        batch = todo[start : start + batch_size]
+        vectors = check_vectors(embedder.embed([unique[i] for i in batch]), len(batch),
+                                embedder.name)
+        if store is not None:
+            store.put(embedder.name, [keys[i] for i in batch], vectors)
+        if table is None:
+            table = np.zeros((len(unique), vectors.shape[1]), dtype=np.float32)
+        table[batch] = vectors
+        progress(len(batch))
+    return table
+
+
+def embed_posts(texts, model=None, *, cache=True, show_progress=False, embed=None):
+    """Embed posts through the cache and count what came from it.
+
+    Parameters
+    ----------
+    texts : sequence of str
+    model : str, path or Embedder, optional
+    cache : bool, path or EmbeddingCache, default True
+        As for :func:`embed_texts`; a cache opened here is closed again.
+    show_progress : bool, default False
+    embed : callable, optional
+        ``embed(texts, model, cache=..., show_progress=...) -> vectors``; :func:`embed_texts` by
+        default, :func:`nichefinder.distributed.embed_distributed` on a Dask cluster.
+
+    Returns
+    -------
+    vectors : numpy.ndarray
+    stats : dict
+        The :func:`embedding_stats` record of this step.
+    """
+    embed = embed or embed_texts
+    with opened_cache(cache) as store:
+        before = (store.hits, store.misses) if store is not None else (0, 0)
+        vectors = embed(texts, model, cache=False if store is None else store,
+                        show_progress=show_progress)
+        stats = embedding_stats(len(texts), store, before)
+    return vectors, stats
 
 
 def embedding_stats(n_posts: int, store, before=(0, 0)) -> dict:

@@ -36,12 +36,12 @@ import scipy.sparse as sp
 
 from ..config import Thresholds
 from ..exceptions import InputError
+from ..platforms import TWITTER, canonical_platform
 from ..results import NOISE, Feed, Group, Score
 from ..score.measure import TESTS, judge_group, metrics_of
 
 __all__ = ["Recommendation", "recommend_feeds", "explain_thresholds", "GroupDescriptionLike"]
 
-_TWITTER = {"twitter", "x", "twitter/x", "x/twitter", "x (twitter)", "twitter (x)", "x.com"}
 _SENTENCE = re.compile(r"[.!?]+(?:\s+|$)")
 DEFAULT_VARY = (
     "min_posts",
@@ -445,7 +445,7 @@ def recommend_feeds(
             for kw in getattr(descs.get(g), "keywords", ()) or ():
                 if kw not in keywords:
                     keywords.append(kw)
-        if platforms and all(p.lower() in _TWITTER for p in platforms):
+        if platforms and all(canonical_platform(p) == TWITTER for p in platforms):
             median_len, long_q = _long_form(texts.iloc[rows])
             if median_len > th.max_answer_length or long_q > th.max_long_question_share:
                 why_long = (

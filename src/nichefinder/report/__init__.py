@@ -8,12 +8,15 @@ reads it back.
 
 from .charts import plot_activity, plot_group_sizes, plot_map, sample_points, weekly_activity
 from .files import (
+    REPORTS,
     atomic_write,
     plan_to_json,
     points_to_csv,
     read_plan,
+    render_reports,
     update_to_json,
     write_plan,
+    write_reports,
     write_update,
 )
 from .formats import md_escape
@@ -21,6 +24,7 @@ from .html import render_html
 from .markdown import render_markdown, render_update_markdown, render_update_summary
 
 __all__ = [
+    "REPORTS",
     "atomic_write",
     "md_escape",
     "plan_to_json",
@@ -31,11 +35,13 @@ __all__ = [
     "read_plan",
     "render_html",
     "render_markdown",
+    "render_reports",
     "render_update_markdown",
     "render_update_summary",
     "sample_points",
     "update_to_json",
     "weekly_activity",
     "write_plan",
+    "write_reports",
     "write_update",
 ]

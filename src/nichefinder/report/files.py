@@ -36,12 +36,15 @@ from .html import render_html
 from .markdown import render_markdown, render_update_markdown
 
 __all__ = [
+    "REPORTS",
     "atomic_write",
     "plan_to_json",
     "points_to_csv",
     "read_plan",
+    "render_reports",
     "update_to_json",
     "write_plan",
+    "write_reports",
     "write_update",
 ]
 
@@ -123,6 +126,31 @@ def _read_points(path: Path, assignments: pd.DataFrame) -> pd.DataFrame:
     return points
 
 
+REPORTS = {
+    "report": ("report.md", render_markdown),
+    "html": ("report.html", render_html),
+}
+"""The reports of a plan: role -> (file name, renderer). A renderer is a plain function of a
+:class:`~nichefinder.results.Plan` returning text (or bytes); :func:`write_plan` and
+:func:`write_reports` write each one."""
+
+
+def render_reports(plan: Plan) -> dict[str, tuple[str, str | bytes]]:
+    """Every report of :data:`REPORTS` rendered: role -> (file name, content)."""
+    return {role: (name, render(plan)) for role, (name, render) in REPORTS.items()}
+
+
+def write_reports(plan: Plan, out_dir: str | Path) -> dict[str, Path]:
+    """Write (again) only the reports of :data:`REPORTS` to ``out_dir``, each atomically.
+
+    Returns
+    -------
+    dict
+        File role -> path written.
+    """
+    return _write_files(Path(out_dir), render_reports(plan), [])
+
+
 def write_plan(plan: Plan, out_dir: str | Path) -> dict[str, Path]:
     """Write the plan's files to ``out_dir`` (created if needed), each atomically.
 
@@ -137,8 +165,7 @@ def write_plan(plan: Plan, out_dir: str | Path) -> dict[str, Path]:
             "assignments.csv",
             plan.assignments.to_csv(index=False, lineterminator="\n"),
         ),
-        "report": ("report.md", render_markdown(plan)),
-        "html": ("report.html", render_html(plan)),
+        **render_reports(plan),
     }
     stale = []
     if plan.points is not None:

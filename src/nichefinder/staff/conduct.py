@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from ..platforms import canonical_platform
 from ..results import Feed
 from .intents import INTENTS, OTHER
 
@@ -71,10 +72,6 @@ PLATFORM_RULES: dict[str, str] = {
     "forum": "Forums: follow the moderators' rules and mark answers that solved the problem.",
 }
 """Platform -> its rule; other platforms get a generic reminder of their limits and rules."""
-
-_PLATFORM_ALIASES = {"x": "twitter", "twitter/x": "twitter", "x.com": "twitter", "fb": "facebook",
-                     "ig": "instagram", "insta": "instagram"}
-
 
 def _escalation(intents: Mapping[str, float], min_share: float) -> str:
     owners = []
@@ -140,7 +137,7 @@ def code_of_conduct(
             rules.append(INTENT_RULES[name])
     seen = set()
     for platform in platforms:
-        key = _PLATFORM_ALIASES.get(str(platform).strip().lower(), str(platform).strip().lower())
+        key = canonical_platform(platform)
         if not key or key in seen:
             continue
         seen.add(key)

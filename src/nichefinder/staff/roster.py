@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import InputError
+from ..platforms import PLATFORM_SYNONYMS, canonical_platform
 
 __all__ = [
     "DEFAULT_HOURS",
@@ -80,10 +81,6 @@ DEPARTMENT_SYNONYMS: dict[str, str] = {
 """Department as written (lowercase, punctuation as spaces, "department"/"team" dropped) ->
 canonical name. Departments not listed are kept as given."""
 
-PLATFORM_SYNONYMS = {"x": "twitter", "twitter/x": "twitter", "x.com": "twitter",
-                     "fb": "facebook", "ig": "instagram", "insta": "instagram",
-                     "linked in": "linkedin", "yt": "youtube"}
-
 REQUIRED = ("name", "department", "expertise")
 OPTIONAL = ("role", "platforms", "hours_per_week", "social_active")
 DEFAULT_HOURS = 4.0
@@ -121,8 +118,7 @@ def split_platforms(value) -> tuple[str, ...]:
     items = value if isinstance(value, (list, tuple)) else re.split(r"[;,|]", str(value))
     out = []
     for item in items:
-        key = str(item).strip().lower()
-        key = PLATFORM_SYNONYMS.get(key, key)
+        key = canonical_platform(item)
         if key and key not in out:
             out.append(key)
     return tuple(out)
