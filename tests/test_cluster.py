@@ -292,7 +292,10 @@ def test_fast_ladder_scores_match_plain_silhouettes(blobs):
     from scipy.cluster.hierarchy import fcluster, linkage
     from sklearn.metrics import silhouette_samples
 
-    from nichefinder.cluster.clustering import _cosine_distances, _cut_for, _normalise, _score_cuts
+    from nichefinder.cluster.ladder import cosine_distances as _cosine_distances
+    from nichefinder.cluster.ladder import cut_for as _cut_for
+    from nichefinder.cluster.ladder import score_cuts as _score_cuts
+    from nichefinder.vectors import normalise_rows as _normalise
 
     rng = np.random.RandomState(0)
     X = _normalise(blobs[0])
@@ -318,7 +321,7 @@ def test_fast_ladder_scores_match_plain_silhouettes(blobs):
 
 def test_consensus_keeps_what_partitions_agree_on():
     """Relabelled copies give the same groups; rows the partitions split go to neither."""
-    from nichefinder.cluster.clustering import _consensus
+    from nichefinder.cluster.consensus import _consensus
 
     base = np.repeat(np.arange(4), 50)
     partitions = []
@@ -336,7 +339,8 @@ def test_consensus_keeps_what_partitions_agree_on():
 
 
 def test_scattered_outliers_do_not_form_a_group():
-    from nichefinder.cluster.clustering import _drop_incoherent, _normalise
+    from nichefinder.cluster.consensus import _drop_incoherent
+    from nichefinder.vectors import normalise_rows as _normalise
 
     rng = np.random.RandomState(0)
     X, y = make_blobs(300, n_features=16, centers=3, cluster_std=0.5, random_state=0)
