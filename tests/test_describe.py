@@ -1,6 +1,15 @@
 import numpy as np
+import pandas as pd
 
-from nichefinder.describe import class_tfidf, describe_groups
+from nichefinder.describe import class_tfidf
+from nichefinder.describe import describe_groups as describe
+from nichefinder.groups import build_groups
+
+
+def describe_groups(texts, labels, emb, *, ids=None, **options):
+    ids = list(ids) if ids is not None else [str(i) for i in range(len(texts))]
+    posts = pd.DataFrame({"id": ids, "text": texts})
+    return describe(build_groups(posts, labels, emb), **options)
 
 
 def corpus():

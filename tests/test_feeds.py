@@ -1,4 +1,4 @@
-"""Channels: verdicts, merging, feed sizing and the what-if table (synthetic embeddings)."""
+"""Feeds: verdicts, merging, feed sizing and the what-if table (synthetic embeddings)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ import pandas as pd
 import pytest
 
 from nichefinder.config import Thresholds
-from nichefinder.feeds import explain_thresholds, recommend_feeds
-from nichefinder.score import score_groups
+from nichefinder.explain import explain_thresholds
+from nichefinder.feeds import recommend_feeds
+from nichefinder.groups import build_groups
+from nichefinder.score import judge_groups, measure_groups
 
 D = 32
 START = pd.Timestamp("2026-01-01", tz="UTC")
@@ -72,11 +74,14 @@ def people(prefix, n):
 
 
 def run(groups, themes=None, thresholds=None, **kw):
+    """The recommendation, and the groups table and measurements it came from."""
     posts, labels, emb, descs = build(groups, **kw)
     themes = np.arange(len(groups)) if themes is None else np.asarray(themes)
-    scores = score_groups(posts, labels, emb, thresholds=thresholds, random_state=0)
-    rec = recommend_feeds(posts, labels, emb, themes, descs, scores, thresholds=thresholds)
-    return rec, (posts, labels, emb, themes, descs, scores)
+    table = build_groups(posts, labels, emb, themes)
+    measured = measure_groups(table, settings=thresholds, random_state=0)
+    scores = judge_groups(measured, thresholds)
+    rec = recommend_feeds(table, descs, scores, thresholds=thresholds)
+    return rec, (table, measured)
 
 
 def test_mixed_corpus_verdicts_and_feeds():
@@ -87,7 +92,8 @@ def test_mixed_corpus_verdicts_and_feeds():
         {"n": 100, "authors": people("s", 95), "days": [30]},             # one-day spike
         {"n": 150, "authors": people("e", 70), "platforms": ["twitter"]},
     ]
-    rec, (posts, labels, *_rest) = run(groups)
+    rec, (table, _) = run(groups)
+    labels = table.labels
     verdict = {g.id: g.verdict for g in rec.groups}
     assert verdict == {0: "feed", 1: "rejected", 2: "rejected", 3: "rejected", 4: "feed"}
     reasons = {g.id: " | ".join(g.reasons) for g in rec.groups}
@@ -142,8 +148,9 @@ def test_same_theme_merges_and_largest_group_leads():
 def test_missing_authors_and_timestamps_are_explained():
     posts, labels, emb, descs = build([{"n": 200}, {"n": 150}], timestamps=False)
     posts["author"] = pd.Series(pd.NA, index=posts.index, dtype="string")
-    scores = score_groups(posts, labels, emb, random_state=0)
-    rec = recommend_feeds(posts, labels, emb, np.array([0, 1]), descs, scores)
+    table = build_groups(posts, labels, emb, np.array([0, 1]))
+    scores = judge_groups(measure_groups(table, random_state=0))
+    rec = recommend_feeds(table, descs, scores)
     assert [g.verdict for g in rec.groups] == ["feed", "feed"]
     g0 = rec.groups[0]
     assert g0.scores["genuine"].passed is None and g0.n_authors is None
@@ -219,25 +226,19 @@ def test_explain_thresholds_what_if_table():
     assert list(table["n_feeds"][table["threshold"] == "min_authors"]) == [3, 3, 3, 2, 2]
     with pytest.raises(ValueError, match="unknown threshold 'min_fans' to vary"):
         explain_thresholds(*args, vary=("min_fans",))
-    # a callable scorer gives the same table
-    posts, labels, emb, themes, descs, _scores = args
-    slow = explain_thresholds(
-        posts, labels, emb, themes, descs,
-        lambda th: score_groups(posts, labels, emb, thresholds=th, random_state=0),
-        vary=("min_authors",),
-    )
-    pd.testing.assert_frame_equal(slow, table[table["threshold"] == "min_authors"]
-                                  .reset_index(drop=True))
+    # a measurement setting changes the measurements, not the verdicts: it is not varied
+    with pytest.raises(ValueError, match="'duplicate_similarity': it is a measurement setting"):
+        explain_thresholds(*args, vary=("duplicate_similarity",))
 
 
 def test_platform_counts_skip_blank_and_missing_and_break_ties_by_name():
-    from nichefinder.feeds.recommend import _platform_counts, _platform_index
-
     column = pd.Series(["reddit", "twitter", None, " ", "reddit", "twitter", "facebook"],
                        dtype="string")
-    rows = np.arange(len(column))
+    posts = pd.DataFrame({"platform": column})
+    emb = np.ones((len(column), 1))
     expected = {"reddit": 2, "twitter": 2, "facebook": 1}
-    assert _platform_counts(column, rows) == expected
-    assert list(_platform_counts(_platform_index(column), rows)) == list(expected)
-    assert _platform_counts(_platform_index(column), np.array([2, 3, 6])) == {"facebook": 1}
-    assert _platform_counts(None, rows) == {}
+    assert build_groups(posts, np.zeros(7, int), emb).platforms == (expected,)
+    assert list(build_groups(posts, np.zeros(7, int), emb).platforms[0]) == list(expected)
+    labels = np.array([1, 1, 0, 0, 1, 1, 0])
+    assert build_groups(posts, labels, emb).platforms[0] == {"facebook": 1}
+    assert build_groups(posts[[]], labels, emb).platforms == ({}, {})

@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from nichefinder.score.graph import describe_interaction, group_interaction, reply_graph
+from nichefinder.groups import build_groups
+from nichefinder.score.graph import describe_interaction, reply_graph
+from nichefinder.score.graph import group_interaction as interaction_of
 
 
 def table(rows):
@@ -13,6 +15,11 @@ def table(rows):
     posts["author"] = posts["author"].astype("string")
     posts["reply_to"] = posts["reply_to"].astype("string")
     return posts
+
+
+def group_interaction(posts, labels, **options):
+    """The interaction of the groups of ``labels`` (their embeddings do not matter here)."""
+    return interaction_of(build_groups(posts, labels, np.ones((len(posts), 1))), **options)
 
 
 def test_reply_graph_counts_author_edges():

@@ -1,11 +1,19 @@
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.datasets import make_blobs
 from sklearn.metrics import silhouette_score
 from sklearn.neighbors import KNeighborsClassifier
 
-from nichefinder.describe.layout import project_2d
+from nichefinder.describe.layout import project_2d as project_groups
 from nichefinder.exceptions import InputError
+from nichefinder.groups import build_groups
+
+
+def project_2d(x, labels, **options):
+    """The map of posts ``x`` in groups ``labels`` (posts with no other column)."""
+    return project_groups(build_groups(pd.DataFrame(index=range(len(labels))), labels, x),
+                          **options)
 
 
 def blobs(n=3000, centers=6, dim=48, seed=0):
@@ -75,7 +83,7 @@ def test_two_identical_groups_are_still_apart():
 
 
 def test_mismatched_input_raises():
-    with pytest.raises(InputError, match=r"of shape \(5, 3\) and labels of shape \(4,\)"):
-        project_2d(np.zeros((5, 3)), np.zeros(4))
-    with pytest.raises(ValueError, match="one label per embedding row"):
+    with pytest.raises(InputError, match=r"labels \(5\) and embeddings \(4\) must have one"):
+        project_2d(np.zeros((4, 3)), np.zeros(5))
+    with pytest.raises(ValueError, match="one row of embeddings and one label per post"):
         project_2d(np.zeros(5), np.zeros(5))

@@ -9,8 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nichefinder.config import Thresholds
+from nichefinder.groups import build_groups
 from nichefinder.results import Score
-from nichefinder.score import TESTS, judge_group, measure_groups, metrics_of, score_groups
+from nichefinder.score import TESTS, judge_group, metrics_of, score_groups
 
 D = 32
 START = pd.Timestamp("2026-01-01", tz="UTC")
@@ -75,7 +76,7 @@ GENUINE = {"n": 200, "authors": [f"fan{i}" for i in range(80)]}
 
 def test_genuine_group_passes_all_three():
     posts, labels, emb = build([GENUINE, {"n": 150, "authors": [f"x{i}" for i in range(60)]}])
-    scores = score_groups(posts, labels, emb, random_state=0)
+    scores = score_groups(build_groups(posts, labels, emb), random_state=0)
     for test in TESTS:
         assert scores[0][test].passed is True, scores[0][test].evidence
         assert 0.5 <= scores[0][test].value <= 1
@@ -88,7 +89,7 @@ def test_genuine_group_passes_all_three():
 def test_duplicate_campaign_from_few_accounts_is_not_genuine():
     spam = {"n": 120, "authors": ["bot1", "bot2", "bot3"], "dup": True}
     posts, labels, emb = build([GENUINE, spam])
-    g = score_groups(posts, labels, emb, random_state=0)[1]["genuine"]
+    g = score_groups(build_groups(posts, labels, emb), random_state=0)[1]["genuine"]
     assert g.passed is False
     assert g.metrics["n_failed"] >= 2
     text = " ".join(g.evidence[: g.metrics["n_failed"]])
@@ -99,7 +100,7 @@ def test_duplicate_campaign_from_few_accounts_is_not_genuine():
 def test_small_niche_is_not_substantial():
     niche = {"n": 15, "authors": [f"n{i}" for i in range(15)]}
     posts, labels, emb = build([GENUINE, niche])
-    s = score_groups(posts, labels, emb, random_state=0)[1]["substantial"]
+    s = score_groups(build_groups(posts, labels, emb), random_state=0)[1]["substantial"]
     assert s.passed is False
     assert s.evidence[0].startswith("too small: only 15 posts")
     assert "needs 30" in s.evidence[0]
@@ -113,7 +114,7 @@ def test_volume_bar_scales_with_corpus():
 def test_one_day_spike_fails_sustained_and_flags_single_use_accounts():
     spike = {"n": 100, "authors": [f"s{i}" for i in range(90)], "days": [40]}
     posts, labels, emb = build([GENUINE, spike])
-    sc = score_groups(posts, labels, emb, random_state=0)[1]
+    sc = score_groups(build_groups(posts, labels, emb), random_state=0)[1]
     s = sc["substantial"]
     assert s.passed is False
     assert any("one-day spike: 100% of posts on one day; active on 1 day of 90" in e
@@ -125,7 +126,7 @@ def test_one_day_spike_fails_sustained_and_flags_single_use_accounts():
 
 def test_missing_authors_leaves_genuine_undecided():
     posts, labels, emb = build([GENUINE, {"n": 150}], authors=False)
-    sc = score_groups(posts, labels, emb, random_state=0)[0]
+    sc = score_groups(build_groups(posts, labels, emb), random_state=0)[0]
     assert sc["genuine"].passed is None
     assert any("no authors" in e for e in sc["genuine"].evidence)
     assert sc["substantial"].passed is True
@@ -135,7 +136,7 @@ def test_missing_authors_leaves_genuine_undecided():
 def test_missing_authors_with_bursts_of_duplicates_still_fails():
     campaign = {"n": 100, "dup": True, "days": [10, 40, 70]}
     posts, labels, emb = build([GENUINE, campaign], authors=False)
-    g = score_groups(posts, labels, emb, random_state=0)[1]["genuine"]
+    g = score_groups(build_groups(posts, labels, emb), random_state=0)[1]["genuine"]
     assert g.passed is False
     assert g.evidence[0].startswith("templated: 100% of posts are (near-)duplicates of another "
                                     "post from the same account or within 24 hours")
@@ -144,20 +145,20 @@ def test_missing_authors_with_bursts_of_duplicates_still_fails():
 def test_duplicates_weeks_apart_from_different_people_are_not_a_campaign():
     same_question = {"n": 60, "dup": True, "days": list(range(0, 120, 2))}
     posts, labels, emb = build([GENUINE, same_question], span_days=120)
-    g = score_groups(posts, labels, emb, random_state=0)[1]["genuine"]
+    g = score_groups(build_groups(posts, labels, emb), random_state=0)[1]["genuine"]
     assert g.metrics["any_duplicate_share"] == 1.0
     assert g.metrics["duplicate_share"] == 0.0
     assert g.passed is True
     posts["timestamp"] = pd.Series(pd.NaT, index=posts.index, dtype="datetime64[ns, UTC]")
     posts["author"] = pd.Series(pd.NA, index=posts.index, dtype="string")
-    g = score_groups(posts, labels, emb, random_state=0)[1]["genuine"]
+    g = score_groups(build_groups(posts, labels, emb), random_state=0)[1]["genuine"]
     assert g.passed is None and g.metrics["duplicate_share"] is None
     assert any("cannot be told from people asking the same thing" in e for e in g.evidence)
 
 
 def test_missing_timestamps_judged_on_volume_and_authors():
     posts, labels, emb = build([GENUINE, {"n": 150}], timestamps=False)
-    s = score_groups(posts, labels, emb, random_state=0)[0]["substantial"]
+    s = score_groups(build_groups(posts, labels, emb), random_state=0)[0]["substantial"]
     assert s.passed is True
     assert "no timestamps: could not judge whether it is sustained" in s.evidence
 
@@ -167,15 +168,15 @@ def test_loose_group_is_not_identifiable():
     rng = np.random.default_rng(3)
     loose = rng.standard_normal((150, D))
     emb[labels == 1] = (loose / np.linalg.norm(loose, axis=1, keepdims=True)).astype(np.float32)
-    i = score_groups(posts, labels, emb, random_state=0)[1]["identifiable"]
+    i = score_groups(build_groups(posts, labels, emb), random_state=0)[1]["identifiable"]
     assert i.passed is False
     assert "loosely related" in i.evidence[0]
 
 
 def test_scores_are_deterministic_and_rejudge_from_metrics():
     posts, labels, emb = build([GENUINE, {"n": 150}], noise=20)
-    a = score_groups(posts, labels, emb, random_state=7)
-    b = score_groups(posts, labels, emb, random_state=7)
+    a = score_groups(build_groups(posts, labels, emb), random_state=7)
+    b = score_groups(build_groups(posts, labels, emb), random_state=7)
     assert {g: {t: s.to_dict() for t, s in v.items()} for g, v in a.items()} == {
         g: {t: s.to_dict() for t, s in v.items()} for g, v in b.items()
     }
@@ -188,17 +189,17 @@ def test_scores_are_deterministic_and_rejudge_from_metrics():
 def test_short_common_replies_are_not_duplicates():
     posts, labels, emb = build([GENUINE])
     posts.loc[:99, "text"] = "Same here!!"
-    g = score_groups(posts, labels, emb, random_state=0)[0]["genuine"]
+    g = score_groups(build_groups(posts, labels, emb), random_state=0)[0]["genuine"]
     assert g.metrics["duplicate_share"] == 0.0
     posts.loc[:99, "text"] = "Claim your FREE gift card at bit.ly/x now"
-    g = score_groups(posts, labels, emb, random_state=0)[0]["genuine"]
+    g = score_groups(build_groups(posts, labels, emb), random_state=0)[0]["genuine"]
     assert g.metrics["duplicate_share"] == 0.5 and g.passed is False
 
 
-def test_measure_rejects_misaligned_inputs():
+def test_groups_reject_misaligned_inputs():
     posts, labels, emb = build([GENUINE])
     with pytest.raises(ValueError, match="one entry per post"):
-        measure_groups(posts, labels[:-1], emb)
+        build_groups(posts, labels[:-1], emb)
 
 
 # ---------------------------------------------------------------- monotonicity (hypothesis)
@@ -251,7 +252,7 @@ def _small(authors, n_dup=0, seed=0):
 
 
 def _genuine_value(posts, labels, emb) -> float:
-    return score_groups(posts, labels, emb, random_state=0)[0]["genuine"].value
+    return score_groups(build_groups(posts, labels, emb), random_state=0)[0]["genuine"].value
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -280,14 +281,14 @@ def test_reply_graph_evidence_and_optional_gate():
     posts, labels, emb = build([GENUINE, {"n": 150}])
     rows = posts.index[labels == 0]
     posts.loc[rows[1:], "reply_to"] = posts.loc[rows[:-1], "id"].to_numpy()
-    sc = score_groups(posts, labels, emb, random_state=0)
+    sc = score_groups(build_groups(posts, labels, emb), random_state=0)
     assert any(e.startswith("people talk to each other: 100% of posts are replies")
                for e in sc[0]["genuine"].evidence)
     assert any(e.startswith("mostly broadcast: 0% of posts are replies")
                for e in sc[1]["genuine"].evidence)
     assert sc[1]["genuine"].passed is True  # not gated by default
-    strict = score_groups(posts, labels, emb, thresholds=Thresholds(min_reply_share=0.2),
-                          random_state=0)
+    strict = score_groups(build_groups(posts, labels, emb),
+                          thresholds=Thresholds(min_reply_share=0.2), random_state=0)
     assert strict[0]["genuine"].passed is True
     assert strict[1]["genuine"].passed is False
     assert strict[1]["genuine"].evidence[0] == (
@@ -302,7 +303,7 @@ def test_reply_graph_evidence_and_optional_gate():
 
 def _duplicates_by_definition(texts, emb, author_codes, hours, th, rows):
     """Every pair of the group compared at once: the definition the fast path must match."""
-    from nichefinder.score.measure import _normalise_text
+    from nichefinder.score.duplicates import _normalise_text
 
     keys = pd.Series([_normalise_text(t) for t in texts])
     long_enough = ((keys.str.count(" ") + 1 >= th.min_duplicate_words) & (keys.str.len() > 0)
@@ -324,7 +325,8 @@ def _duplicates_by_definition(texts, emb, author_codes, hours, th, rows):
 @pytest.mark.parametrize("seed", range(4))
 @pytest.mark.parametrize("known", ["both", "authors", "hours"])
 def test_duplicate_shares_match_the_pairwise_definition(seed, known):
-    from nichefinder.score.measure import _DUP_EXACT_LIMIT, _duplicate_shares
+    from nichefinder.score.duplicates import _DUP_EXACT_LIMIT
+    from nichefinder.score.duplicates import duplicate_shares as _duplicate_shares
 
     rng = np.random.default_rng(seed)
     m = 300 if seed < 3 else _DUP_EXACT_LIMIT + 200  # the last one is sampled
@@ -347,7 +349,7 @@ def test_duplicate_shares_match_the_pairwise_definition(seed, known):
 
 
 def test_nearest_is_the_float64_argmax_even_for_near_ties():
-    from nichefinder.score.measure import _nearest
+    from nichefinder.score.cohesion import _nearest
 
     rng = np.random.default_rng(0)
     emb = rng.standard_normal((5000, 16)).astype(np.float32)
@@ -363,7 +365,7 @@ def test_nearest_is_the_float64_argmax_even_for_near_ties():
 def test_normalise_text_matches_the_two_patterns():
     import random
 
-    from nichefinder.score.measure import _NORMALISE, _SPACES, _normalise_text
+    from nichefinder.score.duplicates import _NORMALISE, _SPACES, _normalise_text
 
     def by_definition(text):
         return _SPACES.sub(" ", _NORMALISE.sub(" ", str(text).lower())).strip()

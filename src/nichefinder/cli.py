@@ -391,12 +391,9 @@ def update_command(obj, plan_dir, inputs, out, columns, input_format, model, emb
     if config:
         thresholds = _thresholds(config, settings)
     elif settings:
-        from .config import parse_overrides
+        from .config import parse_settings
 
-        names = [str(pair).partition("=")[0].strip() for pair in settings]
-        thresholds = {
-            n: getattr(parse_overrides([p]), n) for n, p in zip(names, settings, strict=True)
-        }
+        thresholds = parse_settings(settings)  # over the plan's own
     result = update_plan(
         plan_dir, list(inputs), model=model, embeddings=embeddings, columns=columns,
         format=input_format.lower() if input_format else None, thresholds=thresholds,

@@ -15,6 +15,7 @@ __all__ = [
     "InputError",
     "EmbeddingError",
     "MissingDependencyError",
+    "NotFittedError",
     "StaffingError",
 ]
 
@@ -46,6 +47,11 @@ class EmbeddingError(NicheFinderError, RuntimeError):
 
 class MissingDependencyError(NicheFinderError, ImportError):
     """An optional dependency is needed for what was asked; the message names the install."""
+
+
+class NotFittedError(NicheFinderError, ValueError, AttributeError):
+    """An estimator was asked for results before it was fitted (as scikit-learn's
+    ``NotFittedError``, also a ``ValueError`` and an ``AttributeError``)."""
 
 
 class StaffingError(NicheFinderError, ValueError):

@@ -8,9 +8,7 @@ without embedding again.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
-from dataclasses import asdict, replace
-from pathlib import Path
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -18,21 +16,16 @@ from sklearn.utils import check_random_state
 
 from . import __version__
 from .cluster import cluster_embeddings
-from .config import Thresholds, load_thresholds
-from .describe import describe_groups, project_2d
-from .embed import (
-    DEFAULT_MODEL,
-    embed_posts,
-    embed_texts,
-    get_embedder,
-    load_embeddings,
-    unit_rows,
-)
-from .exceptions import InputError
-from .feeds import explain_thresholds, recommend_feeds
+from .config import resolve_thresholds
+from .describe import project_2d
+from .embed import DEFAULT_MODEL, embed_texts, get_embedder
+from .exceptions import NotFittedError
+from .explain import explain_thresholds
+from .feeds import recommend_feeds
+from .fit import describe_and_measure, post_vectors
 from .ingest import Conversations, as_conversations
 from .results import NOISE, Plan, Summary
-from .score import score_groups
+from .score import judge_groups, measure_groups
 from .staff.conduct import code_of_conduct
 from .staff.intents import intent_shares
 from .staff.roster import load_staff
@@ -116,30 +109,25 @@ class NicheFinder:
         self.cache = cache
         self.show_progress = show_progress
 
-    def _thresholds(self, override=None) -> Thresholds:
-        base = self.thresholds
-        if isinstance(base, (str, Path)):
-            base = load_thresholds(base)
-        elif isinstance(base, Mapping):
-            base = Thresholds(**base)
-        base = base or Thresholds()
-        if isinstance(override, (str, Path)):
-            return load_thresholds(override)
-        if isinstance(override, Mapping):
-            return replace(base, **override)
-        return override or base
+    def _thresholds(self, override=None):
+        return resolve_thresholds(override, self.thresholds)
 
     def _embed(self, texts):
         return embed_texts(
             texts, self._embedder, cache=self.cache, show_progress=self.show_progress
         )
 
-    def _embed_posts(self, texts) -> np.ndarray:
-        """Embed the posts through the cache and record what came from it."""
-        vectors, self.embedding_stats_ = embed_posts(
-            texts, self._embedder, cache=self.cache, show_progress=self.show_progress
-        )
-        return vectors
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "groups_"):
+            raise NotFittedError("NicheFinder is not fitted; call fit(conversations) first")
+
+    def _measured(self, th):
+        """The measurements under ``th``'s measurement settings: those of the fit, unless the
+        settings differ (then the groups are measured again)."""
+        if th.measure == self.measurements_.settings:
+            return self.measurements_
+        return measure_groups(self.groups_, self.descriptions_, settings=th,
+                              random_state=self._rng_seed)
 
     def fit(self, conversations, embeddings=None, *, columns=None, format=None) -> NicheFinder:
         """Read, embed, cluster, describe and score.
@@ -160,27 +148,15 @@ class NicheFinder:
         """
         rng = check_random_state(self.random_state)
         self._rng_seed = int(rng.randint(0, 2**31 - 1))
-        self._embedder = get_embedder(self.model, show_progress=self.show_progress)
+        self._embedder = get_embedder(self.model, show_progress=bool(self.show_progress))
         conv = as_conversations(conversations, columns, format)
-        posts = conv.posts
-        self.embedding_stats_ = {"posts": len(posts), "cache": None}
-        if embeddings is None:
-            vectors = self._embed_posts(posts["text"].tolist())
-        elif isinstance(embeddings, (str, Path)):
-            vectors = load_embeddings(embeddings, len(posts), posts["position"], conv.n_read)
-        else:
-            vectors = np.asarray(embeddings, dtype=np.float32)
-            if vectors.ndim != 2 or len(vectors) not in (len(posts), conv.n_read):
-                raise InputError(
-                    f"embeddings have shape {vectors.shape}; expected ({len(posts)}, d), one row "
-                    "per accepted post"
-                )
-            if len(vectors) != len(posts):
-                vectors = vectors[posts["position"].to_numpy()]
-            vectors = unit_rows(vectors)
+        vectors, self.embedding_stats_, _ = post_vectors(
+            conv, self._embedder, embeddings, cache=self.cache, show_progress=self.show_progress
+        )
         self.conversations_ = conv
         self.embeddings_ = vectors
-        log.info("clustering %d posts", len(posts))
+        th = self._thresholds()
+        log.info("clustering %d posts", len(vectors))
         self.clustering_ = cluster_embeddings(
             vectors,
             min_cluster_size=self.min_cluster_size,
@@ -190,19 +166,12 @@ class NicheFinder:
             random_state=self._rng_seed,
             show_progress=self.show_progress,
         )
-        labels = self.clustering_.labels
-        self.descriptions_ = describe_groups(
-            posts["text"].tolist(), labels, vectors, ids=posts["id"].tolist()
+        self.groups_, self.descriptions_, self.measurements_ = describe_and_measure(
+            conv.posts, vectors, self.clustering_.labels, self.clustering_.themes,
+            settings=th, random_state=self._rng_seed,
         )
-        self.points_ = project_2d(vectors, labels, random_state=self._rng_seed)
-        self.scores_ = score_groups(
-            posts,
-            labels,
-            vectors,
-            thresholds=self._thresholds(),
-            random_state=self._rng_seed,
-            descriptions=self.descriptions_,
-        )
+        self.points_ = project_2d(self.groups_, random_state=self._rng_seed)
+        self.scores_ = judge_groups(self.measurements_, th)
         return self
 
     def recommend(self, thresholds=None):
@@ -213,26 +182,12 @@ class NicheFinder:
         thresholds : Thresholds, dict or path, optional
             Replaces the estimator's thresholds for this call; a dict overrides single fields.
         """
+        self._check_fitted()
         th = self._thresholds(thresholds)
         scores = self.scores_
         if thresholds is not None:
-            scores = score_groups(
-                self.conversations_.posts,
-                self.clustering_.labels,
-                self.embeddings_,
-                thresholds=th,
-                random_state=self._rng_seed,
-                descriptions=self.descriptions_,
-            )
-        return recommend_feeds(
-            self.conversations_.posts,
-            self.clustering_.labels,
-            self.embeddings_,
-            self.clustering_.themes,
-            self.descriptions_,
-            scores,
-            thresholds=th,
-        ), th
+            scores = judge_groups(self._measured(th), th)
+        return recommend_feeds(self.groups_, self.descriptions_, scores, thresholds=th), th
 
     def explain(self, thresholds=None, *, vary=None, factors=None) -> pd.DataFrame:
         """What-if table: how the number of feeds moves as each threshold moves.
@@ -258,23 +213,14 @@ class NicheFinder:
         --------
         >>> finder.explain().query("threshold == 'min_authors'")  # doctest: +SKIP
         """
-        if not hasattr(self, "clustering_"):
-            raise InputError("NicheFinder is not fitted; call fit(conversations) first")
+        self._check_fitted()
         options = {}
         if vary is not None:
             options["vary"] = tuple(vary)
         if factors is not None:
             options["factors"] = tuple(factors)
-        return explain_thresholds(
-            self.conversations_.posts,
-            self.clustering_.labels,
-            self.embeddings_,
-            self.clustering_.themes,
-            self.descriptions_,
-            self.scores_,
-            self._thresholds(thresholds),
-            **options,
-        )
+        th = self._thresholds(thresholds)
+        return explain_thresholds(self.groups_, self._measured(th), th, **options)
 
     def plan(self, staff=None, *, thresholds=None) -> Plan:
         """Build the channel plan, staffed when a roster is given.
@@ -290,8 +236,6 @@ class NicheFinder:
         -------
         Plan
         """
-        if not hasattr(self, "clustering_"):
-            raise InputError("NicheFinder is not fitted; call fit(conversations) first")
         rec, th = self.recommend(thresholds)
         posts = self.conversations_.posts
         feed_of_row = np.asarray(rec.feed_of_row)
@@ -336,7 +280,7 @@ class NicheFinder:
             "model": getattr(self._embedder, "name", DEFAULT_MODEL),
             "random_state": self.random_state if isinstance(self.random_state, int) else None,
             "clustering": self.clustering_.parameters,
-            "thresholds": asdict(th),
+            "thresholds": th.to_dict(),
             "data_notes": list(conv.notes) + _missing_notes(conv),
         }
         points = pd.DataFrame(

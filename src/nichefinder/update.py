@@ -41,7 +41,7 @@ import hashlib
 import logging
 import re
 from collections.abc import Mapping
-from dataclasses import asdict, fields, replace
+from dataclasses import fields, replace
 from pathlib import Path
 
 import numpy as np
@@ -51,11 +51,10 @@ from sklearn.utils import check_random_state
 
 from . import __version__
 from .cluster import assign_groups, cluster_embeddings
-from .config import Thresholds, load_thresholds
-from .describe import describe_groups
-from .embed import embed_texts, get_embedder, load_embeddings
+from .config import Thresholds, resolve_thresholds
 from .exceptions import InputError
-from .feeds import failed_lines, passes_all, small_only
+from .fit import describe_and_measure, post_vectors
+from .groups import timeline
 from .report import (
     plan_to_json,
     read_plan,
@@ -64,7 +63,7 @@ from .report import (
     write_update,
 )
 from .results import CENTROIDS_FILE, NOISE, NewGroup, Plan, Score, Update, UpdateSummary
-from .score import judge_group, metrics_of, score_groups
+from .score.judge import failed_lines, judge_group, judge_groups, metrics_of, passes_all, small_only
 
 __all__ = [
     "NewGroup",
@@ -108,19 +107,11 @@ def _load_plan(plan) -> tuple[Plan, str]:
 
 
 def _plan_thresholds(plan: Plan, override) -> Thresholds:
+    """The plan's own thresholds (as written in ``plan.json``), with ``override`` applied."""
     saved = plan.parameters.get("thresholds") or {}
     known = {f.name for f in fields(Thresholds)}
     base = Thresholds(**{k: v for k, v in saved.items() if k in known})
-    if override is None:
-        return base
-    if isinstance(override, Thresholds):
-        return override
-    if isinstance(override, (str, Path)):
-        return load_thresholds(override)
-    if isinstance(override, Mapping):
-        return base.replace(**override)
-    raise InputError(f"thresholds must be a Thresholds, a mapping or a file, not "
-                     f"{type(override).__name__}")
+    return resolve_thresholds(override, base)
 
 
 # -------------------------------------------------------------------------------- embedding
@@ -128,32 +119,16 @@ def _plan_thresholds(plan: Plan, override) -> Thresholds:
 
 def _vectors(conv, plan: Plan, model, embeddings, cache, show_progress, notes):
     """Unit vectors of the accepted posts, and the name of what made them."""
-    posts = conv.posts
     plan_model = plan.parameters.get("model")
     d = int(plan.centroids.shape[1])
-    if embeddings is not None:
-        if isinstance(embeddings, (str, Path)):
-            vectors = load_embeddings(embeddings, len(posts), posts["position"], conv.n_read)
-        else:
-            vectors = np.asarray(embeddings, dtype=np.float32)
-            if vectors.ndim != 2 or len(vectors) not in (len(posts), conv.n_read):
-                raise InputError(f"embeddings have shape {vectors.shape}; expected "
-                                 f"({len(posts)}, {d}), one row per accepted post")
-            if len(vectors) != len(posts):
-                vectors = vectors[posts["position"].to_numpy()]
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        vectors = vectors / np.where(norms == 0, 1, norms)
-        name = "precomputed"
-    else:
-        embedder = get_embedder(model if model is not None else plan_model,
-                                show_progress=show_progress)
-        name = getattr(embedder, "name", str(model))
-        if plan_model is not None and name != plan_model:
-            log.warning("embedding with %r but the plan used %r", name, plan_model)
-            notes.append(f"embedded with {name!r} but the plan used {plan_model!r}: "
-                         "similarities are only comparable within one model")
-        vectors = embed_texts(posts["text"].tolist(), embedder, cache=cache,
-                              show_progress=show_progress)
+    vectors, _, name = post_vectors(
+        conv, model if model is not None else plan_model, embeddings, cache=cache,
+        show_progress=show_progress, dimensions=d,
+    )
+    if embeddings is None and plan_model is not None and name != plan_model:
+        log.warning("embedding with %r but the plan used %r", name, plan_model)
+        notes.append(f"embedded with {name!r} but the plan used {plan_model!r}: "
+                     "similarities are only comparable within one model")
     if vectors.shape[1] != d:
         raise InputError(
             f"the new posts' embeddings have {vectors.shape[1]} dimensions but the plan's "
@@ -164,13 +139,6 @@ def _vectors(conv, plan: Plan, model, embeddings, cache, show_progress, notes):
 
 
 # -------------------------------------------------------------------------------- comparison
-
-
-def _span_days(posts: pd.DataFrame) -> float | None:
-    ts = pd.to_datetime(posts["timestamp"], utc=True, errors="coerce")
-    if ts.notna().sum() == 0:
-        return None
-    return max((ts.max() - ts.min()) / pd.Timedelta(days=1), 1.0)
 
 
 def _status(expected: float, observed: int, ratio: float, min_expected: float) -> str:
@@ -261,51 +229,52 @@ def _search(posts, vectors, labels, outside, plan, th, seed, show_progress, note
             chosen.append((-int(mine.sum()), int(np.flatnonzero(mine)[0]), c))
     for e, (_, _, c) in enumerate(sorted(chosen)):
         new_label[(clusters == c) & outside] = e
-    n_new = len(chosen)
-    if n_new == 0:
+    if not chosen:
         notes.append(f"the {len(rows)} posts outside every group's core form no group of "
                      "their own")
         return (), new_label, found.parameters
     joint = labels.copy()
     joint[new_label >= 0] = k + new_label[new_label >= 0]
-    texts = posts["text"].tolist()
-    descriptions = {d.id: d for d in describe_groups(texts, joint, vectors,
-                                                     ids=posts["id"].tolist())}
-    scores = score_groups(posts, joint, vectors, thresholds=th, random_state=seed,
-                          descriptions=list(descriptions.values()))
-    out = []
-    for e in range(n_new):
-        members = joint == k + e
-        desc = descriptions[k + e]
-        score = _renumber(scores[k + e], k, th)
-        centre = vectors[members].mean(axis=0)
-        if plan.center is not None:  # compare in the plan's (centred) clustering space
-            centre = centre - plan.center
-        centre /= np.linalg.norm(centre) or 1.0
-        nearest, similarity = None, None
-        if k:
-            sims = plan.centroids @ centre
-            nearest, similarity = int(np.argmax(sims)), float(np.max(sims))
-        substantial = score["substantial"].metrics
-        passes = passes_all(score)
-        copy = similarity is not None and similarity >= th.merge_similarity
-        if passes and not copy:
-            reasons = ("passes the plan's three tests (identifiable, substantial, genuine) and "
-                       "no feed serves it",)
-        else:
-            reasons = tuple(failed_lines(score))
-            if copy:
-                reasons += (f"a near copy of plan group {nearest}: centre similarity "
-                            f"{similarity:.2f} (merge_similarity {th.merge_similarity:g})",)
-        rate = substantial.get("posts_per_week")
-        out.append(NewGroup(
-            id=e, label=desc.label, keywords=desc.keywords, size=int(members.sum()),
-            n_authors=substantial.get("n_authors"),
-            representative_posts=desc.representative_posts, scores=score,
-            emerging=bool(passes and not copy), reasons=reasons, nearest_group=nearest,
-            nearest_similarity=similarity, posts_per_week=None if rate is None else float(rate),
-        ))
-    return tuple(out), new_label, found.parameters
+    groups, descriptions, measurements = describe_and_measure(
+        posts, vectors, joint, settings=th, random_state=seed)
+    scores = judge_groups(measurements, th)
+    by_id = {d.id: d for d in descriptions}
+    out = tuple(_new_group(e, k, groups, by_id[k + e], scores[k + e], plan, th)
+                for e in range(len(chosen)))
+    return out, new_label, found.parameters
+
+
+def _new_group(e: int, k: int, groups, desc, scores, plan: Plan, th: Thresholds) -> NewGroup:
+    """New group ``e`` (group ``k + e`` of ``groups``): judged, and compared with the plan's."""
+    score = _renumber(scores, k, th)
+    position = groups.index[k + e]
+    centre = groups.means[position].astype(np.float32)
+    if plan.center is not None:  # compare in the plan's (centred) clustering space
+        centre = centre - plan.center
+    centre /= np.linalg.norm(centre) or 1.0
+    nearest, similarity = None, None
+    if k:
+        sims = plan.centroids @ centre
+        nearest, similarity = int(np.argmax(sims)), float(np.max(sims))
+    substantial = score["substantial"].metrics
+    passes = passes_all(score)
+    copy = similarity is not None and similarity >= th.merge_similarity
+    if passes and not copy:
+        reasons = ("passes the plan's three tests (identifiable, substantial, genuine) and "
+                   "no feed serves it",)
+    else:
+        reasons = tuple(failed_lines(score))
+        if copy:
+            reasons += (f"a near copy of plan group {nearest}: centre similarity "
+                        f"{similarity:.2f} (merge_similarity {th.merge_similarity:g})",)
+    rate = substantial.get("posts_per_week")
+    return NewGroup(
+        id=e, label=desc.label, keywords=desc.keywords, size=int(groups.sizes[position]),
+        n_authors=substantial.get("n_authors"),
+        representative_posts=desc.representative_posts, scores=score,
+        emerging=bool(passes and not copy), reasons=reasons, nearest_group=nearest,
+        nearest_similarity=similarity, posts_per_week=None if rate is None else float(rate),
+    )
 
 
 def _renumber(scores: Mapping[str, Score], k: int, th: Thresholds) -> dict[str, Score]:
@@ -474,7 +443,7 @@ def update_plan(
     n_plan = plan.summary.rows_grouped + plan.summary.rows_noise
     plan_noise = plan.summary.rows_noise / n_plan if n_plan else 0.0
     noise_share = n_noise / n_new if n_new else 0.0
-    span = _span_days(posts)
+    span = timeline(posts).span_days
     groups, feeds = _compare(plan, labels, span, collapse_ratio, min_expected)
     verdict, reason = _verdict(n_new, noise_share, plan_noise, n_noise,
                                [g for g in new_groups if g.emerging], feeds, new_groups,
@@ -492,7 +461,7 @@ def update_plan(
         "plan_model": plan.parameters.get("model"),
         "model": model_name,
         "random_state": random_state if isinstance(random_state, int) else None,
-        "thresholds": asdict(th),
+        "thresholds": th.to_dict(),
         "drift": {"max_noise_rise": max_noise_rise, "collapse_ratio": collapse_ratio,
                   "min_expected": min_expected},
         "new_group_search": None if search is None else {

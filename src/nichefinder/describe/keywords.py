@@ -16,6 +16,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
+from ..groups import Groups
 from ..results import NOISE
 
 __all__ = ["GroupDescription", "describe_groups", "class_tfidf"]
@@ -214,27 +215,15 @@ def _label(keywords: tuple[str, ...]) -> str:
     return " & ".join(words)[:1].upper() + " & ".join(words)[1:]
 
 
-def describe_groups(
-    texts: Sequence[str],
-    labels: np.ndarray,
-    embeddings: np.ndarray,
-    *,
-    ids: Sequence[str] | None = None,
-    n_keywords: int = 8,
-    n_examples: int = 3,
-) -> list[GroupDescription]:
+def describe_groups(groups: Groups, *, n_keywords: int = 8,
+                    n_examples: int = 3) -> list[GroupDescription]:
     """Describe every group with keywords, a label and representative posts.
 
     Parameters
     ----------
-    texts : sequence of str
-        Post texts (originals; links and handles are ignored for keywords).
-    labels : ndarray of int
-        Group of each post, ``-1`` for noise.
-    embeddings : ndarray
-        Unit vectors of the posts, to find the posts nearest each group's centre.
-    ids : sequence of str, optional
-        Post ids, reported with the representative posts.
+    groups : Groups
+        The groups (:func:`nichefinder.groups.build_groups`): their posts' ``text`` (links and
+        handles are ignored for keywords) and ``id``, their members and centres.
     n_keywords, n_examples : int
         How many keywords and posts to keep per group.
 
@@ -245,50 +234,54 @@ def describe_groups(
 
     Examples
     --------
-    >>> descs = describe_groups(texts, labels, vectors)  # doctest: +SKIP
-    >>> descs[0].label  # doctest: +SKIP
-    'refund / charged twice'
+    >>> import pandas as pd
+    >>> from nichefinder.groups import build_groups
+    >>> texts = ["refund still missing", "refund please", "parcel is late", "late parcel again"]
+    >>> posts = pd.DataFrame({"id": ["a", "b", "c", "d"], "text": texts})
+    >>> groups = build_groups(posts, np.array([0, 0, 1, 1]), np.eye(4, dtype=np.float32))
+    >>> [(d.label, d.keywords[:2]) for d in describe_groups(groups)]
+    [('Refund', ('refund',)), ('Late & parcel', ('late', 'parcel'))]
     """
-    labels = np.asarray(labels)
-    ids = list(ids) if ids is not None else [str(i) for i in range(len(texts))]
+    posts = groups.posts
+    texts = posts["text"].tolist() if "text" in posts.columns else [""] * len(posts)
+    ids = posts["id"].astype(str).tolist() if "id" in posts.columns else \
+        [str(i) for i in range(len(posts))]
     docs = [_clean(t) for t in texts]
-    groups, weights, terms = _class_tfidf(docs, labels)
+    _, weights, terms = _class_tfidf(docs, groups.labels)
     weights = sp.csr_matrix(weights)
     rank = (np.argsort(np.argsort(np.array(terms, dtype=object), kind="stable"), kind="stable")
             if terms else None)
-    # members of every group in one sort (ascending rows within a group, as flatnonzero gives)
-    by_label = np.argsort(labels, kind="stable")
-    sorted_labels = labels[by_label]
-    starts = np.searchsorted(sorted_labels, groups, side="left")
-    ends = np.searchsorted(sorted_labels, groups, side="right")
     out = []
-    for gi, group in enumerate(groups):
-        members = by_label[starts[gi]:ends[gi]]
+    for gi, (group, members) in enumerate(zip(groups.ids, groups.members, strict=True)):
         keywords = _top_keywords(weights[gi], terms, n_keywords, rank) if terms else ()
-        vectors = embeddings[members]
-        centre = vectors.mean(axis=0)
-        sims = vectors @ centre
-        order = members[np.lexsort((members, -sims))]
-        examples, example_ids, seen = [], [], set()
-        for i in order:
-            key = " ".join(str(texts[i]).lower().split())
-            if key in seen:
-                continue
-            seen.add(key)
-            examples.append(str(texts[i]))
-            example_ids.append(ids[i])
-            if len(examples) >= n_examples:
-                break
-        label = _label(keywords) if keywords else f"group {int(group)}"
-        coverage = _coverage([docs[i] for i in members], keywords, cleaned=True)
+        examples, example_ids = _representatives(texts, ids, members, groups.embeddings,
+                                                 groups.means[gi], n_examples)
         out.append(
             GroupDescription(
                 id=int(group),
-                label=label,
+                label=_label(keywords) if keywords else f"group {int(group)}",
                 keywords=keywords,
                 representative_posts=tuple(examples),
                 representative_ids=tuple(example_ids),
-                keyword_coverage=coverage,
+                keyword_coverage=_coverage([docs[i] for i in members], keywords, cleaned=True),
             )
         )
     return out
+
+
+def _representatives(texts, ids, members, embeddings, centre, n: int):
+    """The ``n`` distinct posts (and their ids) closest to the group's centre."""
+    vectors = embeddings[members]
+    sims = vectors @ centre
+    order = members[np.lexsort((members, -sims))]
+    examples, example_ids, seen = [], [], set()
+    for i in order:
+        key = " ".join(str(texts[i]).lower().split())
+        if key in seen:
+            continue
+        seen.add(key)
+        examples.append(str(texts[i]))
+        example_ids.append(ids[i])
+        if len(examples) >= n:
+            break
+    return examples, example_ids

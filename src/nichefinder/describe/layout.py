@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.utils import check_random_state
 
-from ..exceptions import InputError
+from ..groups import Groups
 from ..results import NOISE
 
 __all__ = ["project_2d"]
@@ -112,15 +112,14 @@ def _separate(
     return pos
 
 
-def project_2d(embeddings, labels, *, random_state=None) -> np.ndarray:
+def project_2d(groups: Groups, *, random_state=None) -> np.ndarray:
     """Map posts to 2-D for a readable picture of the groups: one compact island per group.
 
     Parameters
     ----------
-    embeddings : array of shape (n_posts, n_dims)
-        One vector per post (as from :func:`nichefinder.embed.embed_texts`).
-    labels : array of shape (n_posts,)
-        Group of each post; ``-1`` is noise.
+    groups : Groups
+        The posts' embeddings, their groups (``-1``: noise) and the groups' mean embeddings
+        (:func:`nichefinder.groups.build_groups`).
     random_state : int, RandomState or None
         Seeds the sample that fits each PCA when a group has more than :data:`MAX_FIT_ROWS` posts.
         With ``None`` the sample is evenly strided, so the map is deterministic either way.
@@ -139,20 +138,15 @@ def project_2d(embeddings, labels, *, random_state=None) -> np.ndarray:
 
     Examples
     --------
-    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from nichefinder.groups import build_groups
     >>> rng = np.random.default_rng(0)
     >>> x = np.vstack([rng.normal(c, 0.1, (50, 8)) for c in (0, 1, 2)])
-    >>> xy = project_2d(x, np.repeat([0, 1, 2], 50), random_state=0)
-    >>> xy.shape
+    >>> groups = build_groups(pd.DataFrame(index=range(150)), np.repeat([0, 1, 2], 50), x)
+    >>> project_2d(groups, random_state=0).shape
     (150, 2)
     """
-    x = np.asarray(embeddings)
-    labels = np.asarray(labels).astype(np.int64, copy=False)
-    if x.ndim != 2 or labels.ndim != 1 or len(x) != len(labels):
-        raise InputError(
-            f"embeddings of shape {x.shape} and labels of shape {labels.shape} do not match; give "
-            "one label per embedding row"
-        )
+    x = groups.embeddings
     if not np.issubdtype(x.dtype, np.floating):
         x = x.astype(np.float64)
     n = len(x)
@@ -160,22 +154,17 @@ def project_2d(embeddings, labels, *, random_state=None) -> np.ndarray:
     if n == 0:
         return out
     rng = None if random_state is None else check_random_state(random_state)
+    noise_rows = np.flatnonzero(groups.labels == NOISE)
 
-    order = np.argsort(labels, kind="stable")
-    ids, starts, counts = np.unique(labels[order], return_index=True, return_counts=True)
-    members = {int(g): order[s : s + c] for g, s, c in zip(ids, starts, counts, strict=True)}
-    noise_rows = members.pop(NOISE, np.empty(0, dtype=np.int64))
-    groups = sorted(members)
-
-    if not groups:  # everything is noise: a plain PCA of all posts
+    if not len(groups):  # everything is noise: a plain PCA of all posts
         fit = _sample(noise_rows, rng)
         center = x[fit].mean(axis=0)
         xy = (x - center) @ _axes(x[fit], center)
         scale = np.quantile(np.abs(xy), 0.99) if n > 1 else 0.0
         return xy * (SPAN / scale) if scale > 0 else xy
 
-    centroids = np.stack([x[members[g]].mean(axis=0, dtype=np.float64) for g in groups])
-    sizes = np.array([len(members[g]) for g in groups], dtype=np.float64)
+    centroids = groups.means
+    sizes = groups.sizes.astype(np.float64)
     k = len(groups)
 
     # 1. centroids: PCA of the centroids (weighted equally), scaled to the span, then separated
@@ -197,8 +186,7 @@ def project_2d(embeddings, labels, *, random_state=None) -> np.ndarray:
     pos = _separate(pos, radius, margin=base * 0.15)
 
     # 2. members: local PCA per group, squashed into the island
-    for i, g in enumerate(groups):
-        rows = members[g]
+    for i, rows in enumerate(groups.members):
         local = x[rows] - centroids[i].astype(x.dtype)
         fit = _sample(np.arange(len(rows)), rng)
         axes = _axes(local[fit], np.zeros(local.shape[1])).astype(x.dtype)

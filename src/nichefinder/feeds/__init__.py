@@ -1,26 +1,20 @@
 """Feeds: one feed per identifiable, substantial and genuine interest group, no more.
 
-:func:`recommend_feeds` decides which groups earn a feed, merges the groups one feed can serve
-and sizes each feed; :func:`explain_thresholds` is the what-if table of how many feeds each
-threshold gives.
+:func:`form_feeds` (:mod:`~nichefinder.feeds.merge`) decides from the verdicts which groups
+each feed serves; :func:`recommend_feeds` (:mod:`~nichefinder.feeds.build`) sizes and places
+each feed and gives every group its verdict and reasons, under :class:`FeedSettings`
+(:mod:`~nichefinder.feeds.settings`).
 """
 
-from .recommend import (
-    GroupDescriptionLike,
-    Recommendation,
-    explain_thresholds,
-    failed_lines,
-    passes_all,
-    recommend_feeds,
-    small_only,
-)
+from .build import GroupDescriptionLike, Recommendation, recommend_feeds
+from .merge import FeedPlan, form_feeds
+from .settings import FeedSettings
 
 __all__ = [
+    "FeedPlan",
+    "FeedSettings",
     "GroupDescriptionLike",
     "Recommendation",
-    "explain_thresholds",
-    "failed_lines",
-    "passes_all",
+    "form_feeds",
     "recommend_feeds",
-    "small_only",
 ]

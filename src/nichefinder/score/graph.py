@@ -1,8 +1,10 @@
 """Graph: who replies to whom, and does a topic group talk among itself.
 
-Plain functions over a posts table returning plain containers (the shape of networkx's own
-algorithms). A *community* is a group whose authors answer each other; a *broadcast* group is
-one where people post but nobody talks back. Group ``-1`` is noise and is never described.
+Plain functions returning plain containers (the shape of networkx's own algorithms):
+:func:`reply_graph` over a posts table, :func:`group_interaction` over the
+:class:`~nichefinder.groups.Groups` table. A *community* is a group whose authors answer each
+other; a *broadcast* group is one where people post but nobody talks back. Group ``-1`` is noise
+and is never described.
 
 Examples
 --------
@@ -22,9 +24,9 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from ..results import NOISE
+from ..groups import Groups
 
-__all__ = ["reply_graph", "group_interaction"]
+__all__ = ["describe_interaction", "group_interaction", "reply_graph"]
 
 
 def _column(posts: pd.DataFrame, name: str) -> pd.Series:
@@ -89,8 +91,7 @@ def reply_graph(posts: pd.DataFrame) -> nx.DiGraph:
 
 
 def group_interaction(
-    posts: pd.DataFrame,
-    labels: np.ndarray,
+    groups: Groups,
     *,
     min_reply_share: float = 0.1,
     min_within_share: float = 0.5,
@@ -100,10 +101,9 @@ def group_interaction(
 
     Parameters
     ----------
-    posts : pandas.DataFrame
-        Columns ``id``, ``author``, ``reply_to``.
-    labels : ndarray of int, shape (n,)
-        Group of each post; ``-1`` (noise) is skipped.
+    groups : Groups
+        The groups (:func:`nichefinder.groups.build_groups`); their posts need ``id`` and, for
+        replies, ``author`` and ``reply_to``.
     min_reply_share, min_within_share, min_pairs
         A group is a *community* when at least ``min_reply_share`` of its posts are replies, at
         least ``min_within_share`` of those replies answer authors of the same group, and at
@@ -122,35 +122,22 @@ def group_interaction(
 
     Examples
     --------
+    >>> from nichefinder.groups import build_groups
     >>> posts = pd.DataFrame({"id": list("1234"), "author": list("abab"),
     ...                       "reply_to": [None, "1", "2", "3"]})
-    >>> info = group_interaction(posts, np.zeros(4, int), min_pairs=1)
+    >>> groups = build_groups(posts, np.zeros(4, int), np.ones((4, 1)))
+    >>> info = group_interaction(groups, min_pairs=1)
     >>> info[0]["kind"], info[0]["n_author_pairs"]
     ('community', 1)
     """
-    labels = np.asarray(labels)
-    authors = _column(posts, "author")
+    posts = groups.posts
     parent = _column(posts, "reply_to")
-    has_authors = bool(authors.notna().any())
     has_replies = bool(parent.notna().any())
     is_reply = parent.notna().to_numpy()
-    pairs = _reply_pairs(posts)
-    a_arr = authors.to_numpy(dtype=object, na_value=None)
-    # replies between two different known people, split by the group of the reply (one sort,
-    # not one scan of all replies per group)
-    p_author = pairs["author"].to_numpy(dtype=object)
-    p_parent = pairs["parent_author"].to_numpy(dtype=object)
-    known = pd.notna(p_author) & pd.notna(p_parent)
-    known[known] = p_author[known] != p_parent[known]
-    p_group = labels[pairs["row"].to_numpy()[known]] if len(pairs) else np.array([], int)
-    p_author, p_parent = p_author[known], p_parent[known]
-    by_group = np.argsort(p_group, kind="stable")
-    p_sorted = p_group[by_group]
-    members = _rows_by_group(labels)
-
+    replies = _replies_by_group(posts, groups.labels)
     out: dict[int, dict[str, Any]] = {}
-    for g in sorted(int(x) for x in np.unique(labels) if x != NOISE):
-        rows = members[g]
+    for g, rows in zip(groups.ids, groups.members, strict=True):
+        g = int(g)
         n = len(rows)
         n_replies = int(is_reply[rows].sum())
         info: dict[str, Any] = {
@@ -163,27 +150,8 @@ def group_interaction(
             "is_community": None,
             "kind": "unknown",
         }
-        if has_authors:
-            group_authors = {a for a in a_arr[rows] if a is not None}
-            lo, hi = np.searchsorted(p_sorted, [g, g + 1], side="left")
-            take = by_group[lo:hi]
-            sub_author, sub_parent = p_author[take], p_parent[take]
-            if len(take):
-                inside = np.fromiter((a in group_authors for a in sub_parent), bool, len(take))
-                info["within_group_reply_share"] = float(inside.mean())
-                talk = zip(sub_author[inside], sub_parent[inside], strict=True)
-            else:
-                talk = ()
-            und = nx.Graph()
-            und.add_nodes_from(group_authors)
-            und.add_edges_from(talk)
-            n_pairs = und.number_of_edges()
-            info["n_author_pairs"] = int(n_pairs)
-            if group_authors:
-                biggest = 1
-                if n_pairs:
-                    biggest = max(len(c) for c in nx.connected_components(und))
-                info["largest_component_share"] = biggest / len(group_authors)
+        if groups.authors is not None:
+            info.update(_talk(groups.authors[rows], *replies(g)))
             if has_replies:
                 community = (
                     info["reply_share"] >= min_reply_share
@@ -196,11 +164,48 @@ def group_interaction(
     return out
 
 
-def _rows_by_group(labels: np.ndarray) -> dict[int, np.ndarray]:
-    """Rows of each label, ascending (as ``np.flatnonzero(labels == g)``), from one sort."""
-    order = np.argsort(labels, kind="stable")
-    ids, starts, counts = np.unique(labels[order], return_index=True, return_counts=True)
-    return {int(g): order[a:a + c] for g, a, c in zip(ids, starts, counts, strict=True)}
+def _replies_by_group(posts: pd.DataFrame, labels: np.ndarray):
+    """A function ``g -> (authors, parents' authors)`` of the replies between two different
+    known people posted in group ``g``, split by one sort (not one scan of all replies per
+    group)."""
+    pairs = _reply_pairs(posts)
+    p_author = pairs["author"].to_numpy(dtype=object)
+    p_parent = pairs["parent_author"].to_numpy(dtype=object)
+    known = pd.notna(p_author) & pd.notna(p_parent)
+    known[known] = p_author[known] != p_parent[known]
+    p_group = labels[pairs["row"].to_numpy()[known]] if len(pairs) else np.array([], int)
+    p_author, p_parent = p_author[known], p_parent[known]
+    by_group = np.argsort(p_group, kind="stable")
+    p_sorted = p_group[by_group]
+
+    def of(g: int):
+        lo, hi = np.searchsorted(p_sorted, [g, g + 1], side="left")
+        take = by_group[lo:hi]
+        return p_author[take], p_parent[take]
+
+    return of
+
+
+def _talk(authors: np.ndarray, sub_author: np.ndarray, sub_parent: np.ndarray) -> dict:
+    """Within-group reply share, pairs of people in conversation and the largest connected
+    share of the group's ``authors``, from the group's replies."""
+    group_authors = {a for a in authors if a is not None}
+    info: dict[str, Any] = {}
+    if len(sub_author):
+        inside = np.fromiter((a in group_authors for a in sub_parent), bool, len(sub_parent))
+        info["within_group_reply_share"] = float(inside.mean())
+        talk = zip(sub_author[inside], sub_parent[inside], strict=True)
+    else:
+        talk = ()
+    und = nx.Graph()
+    und.add_nodes_from(group_authors)
+    und.add_edges_from(talk)
+    n_pairs = und.number_of_edges()
+    info["n_author_pairs"] = int(n_pairs)
+    if group_authors:
+        biggest = max(len(c) for c in nx.connected_components(und)) if n_pairs else 1
+        info["largest_component_share"] = biggest / len(group_authors)
+    return info
 
 
 def describe_interaction(info: Mapping[str, Any]) -> str:

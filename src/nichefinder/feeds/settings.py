@@ -1,0 +1,60 @@
+"""Feed settings: when groups share a feed, where a feed posts, and what it costs to run.
+
+Examples
+--------
+>>> FeedSettings().audience_overlap, FeedSettings(posts_per_hour=20).posts_per_hour
+(0.3, 20.0)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..settings import Settings, setting
+
+__all__ = ["FeedSettings"]
+
+
+@dataclass(frozen=True)
+class FeedSettings(Settings):
+    """The settings of building feeds from the groups that pass.
+
+    Parameters
+    ----------
+    merge_same_theme : bool, default False
+        Serve *all* passing groups of the same theme (from the clustering stage) with one feed.
+        Off by default: neighbouring topics (deliveries, billing, complaints) often share a
+        theme yet need different people to answer them, so by default groups share a feed only
+        when one audience discusses both (``audience_overlap``) or they are near-identical
+        (``merge_similarity``); fragments too small on their own still join their theme's feed.
+    merge_similarity : float, default 0.85
+        Serve two passing groups with one feed when their centroids are at least this similar.
+    audience_overlap : float, default 0.3
+        Serve two passing groups with one feed when the Jaccard index of their author sets is at
+        least this (and above 0): one audience discusses both.
+    min_platform_share : float, default 0.1
+        A feed lists a platform when at least this share of its posts is there.
+    posts_per_hour : float, default 12.0
+        Response workload: audience posts one staff hour reads and answers.
+    min_hours_per_week : float, default 1.0
+        Least staff time any feed gets, however quiet.
+    assumed_span_weeks : float, default 1.0
+        Weeks the data is assumed to cover when it has no timestamps (1 = the highest, safest
+        workload estimate); the feed's notes say so.
+    max_answer_length : int, default 280
+        Characters a short-form platform (Twitter/X) fits in one post. A feed whose median post is
+        longer, or whose posts are often multi-sentence questions, gets a note on a Twitter/X-only
+        plan.
+    max_long_question_share : float, default 0.3
+        Share of multi-sentence questions above which answers are taken to need long form.
+    """
+
+    merge_same_theme: bool = setting(False)
+    merge_similarity: float = setting(0.85)
+    audience_overlap: float = setting(0.3, share=True)
+    min_platform_share: float = setting(0.1, share=True)
+    posts_per_hour: float = setting(12.0, positive=True)
+    min_hours_per_week: float = setting(1.0)
+    assumed_span_weeks: float = setting(1.0, positive=True)
+    max_answer_length: int = setting(280)
+    max_long_question_share: float = setting(0.3, share=True)
