@@ -10,7 +10,14 @@ by min-cost flow under everyone's hours (:func:`assign_staff`,
 from .conduct import code_of_conduct
 from .intents import INTENTS, OTHER, Intent, detect_intents, intent_shares, owners_of
 from .roster import DEPARTMENTS, load_staff, normalise_department, split_platforms
-from .staffing import LEAD_SHARE, STAFFING_NOTE, Staffing, assign_staff, staffing_table
+from .staffing import (
+    LEAD_SHARE,
+    STAFFING_NOTE,
+    Staffing,
+    assign_staff,
+    feed_intents,
+    staffing_table,
+)
 
 __all__ = [
     "DEPARTMENTS",
@@ -23,6 +30,7 @@ __all__ = [
     "assign_staff",
     "code_of_conduct",
     "detect_intents",
+    "feed_intents",
     "intent_shares",
     "load_staff",
     "normalise_department",

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from ..embed import embed_function
+from ..vectors import normalise_rows
 
 __all__ = ["INTENTS", "Intent", "OTHER", "detect_intents", "intent_shares", "owners_of"]
 
@@ -295,12 +296,6 @@ def _lexicon_scores(text: str) -> tuple[dict[str, float], dict[str, list[str]]]:
     return scores, matched
 
 
-def _normalise(vectors) -> np.ndarray:
-    vectors = np.asarray(vectors, dtype=np.float64)
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return vectors / np.where(norms == 0, 1.0, norms)
-
-
 def detect_intents(
     texts: Sequence[str],
     *,
@@ -349,8 +344,8 @@ def detect_intents(
     unmatched = np.flatnonzero(frame["method"].to_numpy() == "none")
     if embed is not None and len(unmatched):
         names = [n for n in order if n != OTHER]
-        anchors = _normalise(embed([INTENTS[n].description for n in names]))
-        vectors = _normalise(embed([str(texts[i]) for i in unmatched]))
+        anchors = normalise_rows(embed([INTENTS[n].description for n in names]), np.float64)
+        vectors = normalise_rows(embed([str(texts[i]) for i in unmatched]), np.float64)
         sims = vectors @ anchors.T
         best = sims.argmax(axis=1)  # argmax takes the first maximum: dictionary order breaks ties
         for row, j, sim in zip(unmatched, best, sims[np.arange(len(best)), best], strict=True):
