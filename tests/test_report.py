@@ -9,6 +9,7 @@ import pytest
 
 from nichefinder.describe.layout import project_2d
 from nichefinder.exceptions import InputError
+from nichefinder.groups import build_groups
 from nichefinder.report import plan_to_json, read_plan, render_markdown, write_plan
 from nichefinder.results import Feed, Group, Plan, Score, StaffRole, Summary
 
@@ -54,7 +55,8 @@ def plan_with_points(n_posts=600, n_groups=5, posts=None, seed=0):
     centres = rng.normal(size=(n_groups, 16))
     vectors = centres[np.maximum(labels, 0)] + rng.normal(0, 0.3, (n_posts, 16))
     vectors[labels == -1] = rng.normal(0, 1, (int((labels == -1).sum()), 16))
-    xy = project_2d(vectors, labels, random_state=seed)
+    xy = project_2d(build_groups(pd.DataFrame(index=range(n_posts)), labels, vectors),
+                    random_state=seed)
     ids = [f"p{i}" for i in range(n_posts)]
     feed_of_group = {0: 0, 1: 1, 2: 1}
     feed = pd.array([feed_of_group.get(int(g)) for g in labels], dtype="Int64")

@@ -27,9 +27,8 @@ from .ingest import Conversations, as_conversations
 from .results import NOISE, Plan, Summary
 from .score import judge_groups, measure_groups
 from .staff.conduct import code_of_conduct
-from .staff.intents import intent_shares
 from .staff.roster import load_staff
-from .staff.staffing import STAFFING_NOTE, assign_staff
+from .staff.staffing import STAFFING_NOTE, assign_staff, feed_intents
 
 __all__ = ["NicheFinder", "plan"]
 
@@ -237,41 +236,41 @@ class NicheFinder:
         Plan
         """
         rec, th = self.recommend(thresholds)
+        feeds, staffing_notes = self._staffed(rec, staff)
+        return self._assemble(rec, feeds, staffing_notes, th)
+
+    def _staffed(self, rec, staff) -> tuple[tuple, tuple[str, ...]]:
+        """The feeds with their intents (and codes of conduct), staffed when a roster is given;
+        the staffing notes."""
         posts = self.conversations_.posts
-        feed_of_row = np.asarray(rec.feed_of_row)
-        feed_texts = _feed_texts(posts["text"], feed_of_row, rec.feeds, self._rng_seed)
-        staffing_notes: tuple[str, ...] = ()
-        if staff is not None:
-            roster = staff if isinstance(staff, pd.DataFrame) else load_staff(staff)
-            staffing = assign_staff(
-                rec.feeds, roster, feed_texts, embedder=self._embed, random_state=self._rng_seed
-            )
-            feeds = tuple(staffing.feeds)
-            staffing_notes = tuple(staffing.notes)
-        else:
-            feeds = tuple(
-                replace(f, intents=shares, code_of_conduct=code_of_conduct(f, shares, f.platforms))
-                for f in rec.feeds
-                for shares in [intent_shares(feed_texts.get(f.id, []))]
-            )
-        labels = self.clustering_.labels
-        assignments = pd.DataFrame(
-            {
-                "id": posts["id"].to_numpy(),
-                "group": labels.astype(int),
-                "feed": pd.array(np.where(feed_of_row >= 0, feed_of_row, -1), dtype="Int64"),
-            }
-        )
-        assignments.loc[assignments["feed"] < 0, "feed"] = pd.NA
+        texts = _feed_texts(posts["text"], np.asarray(rec.feed_of_row), rec.feeds,
+                            self._rng_seed)
+        # the same intents with a roster or without: one sample, one embedder
+        _, shares = feed_intents(rec.feeds, texts, embedder=self._embed,
+                                 random_state=self._rng_seed)
+        feeds = [replace(f, intents=s) for f, s in zip(rec.feeds, shares, strict=True)]
+        if staff is None:
+            return tuple(replace(f, code_of_conduct=code_of_conduct(f)) for f in feeds), ()
+        roster = staff if isinstance(staff, pd.DataFrame) else load_staff(staff)
+        staffing = assign_staff(feeds, roster, texts, embedder=self._embed,
+                                random_state=self._rng_seed)
+        return tuple(staffing.feeds), tuple(staffing.notes)
+
+    def _assemble(self, rec, feeds, staffing_notes, th) -> Plan:
+        """The plan of ``rec`` with ``feeds``: row accounting, parameters, assignments, map."""
         conv = self.conversations_
+        posts, labels = conv.posts, self.clustering_.labels
+        feed_of_row = np.asarray(rec.feed_of_row)
+        assignments = pd.DataFrame({
+            "id": posts["id"].to_numpy(),
+            "group": labels.astype(int),
+            "feed": pd.array(np.where(feed_of_row >= 0, feed_of_row, -1), dtype="Int64"),
+        })
+        assignments.loc[assignments["feed"] < 0, "feed"] = pd.NA
         n_noise = int((labels == NOISE).sum())
         summary = Summary(
-            rows_read=conv.n_read,
-            rows_grouped=int(len(labels) - n_noise),
-            rows_noise=n_noise,
-            rows_rejected=len(conv.rejects),
-            groups=len(rec.groups),
-            feeds=len(feeds),
+            rows_read=conv.n_read, rows_grouped=int(len(labels) - n_noise), rows_noise=n_noise,
+            rows_rejected=len(conv.rejects), groups=len(rec.groups), feeds=len(feeds),
         )
         if summary.rows_grouped + summary.rows_noise + summary.rows_rejected != summary.rows_read:
             raise AssertionError("row accounting broken: read != grouped + noise + rejected")
@@ -283,29 +282,21 @@ class NicheFinder:
             "thresholds": th.to_dict(),
             "data_notes": list(conv.notes) + _missing_notes(conv),
         }
-        points = pd.DataFrame(
-            {
-                "id": posts["id"].to_numpy(),
-                "x": self.points_[:, 0].round(4),
-                "y": self.points_[:, 1].round(4),
-                "group": assignments["group"].to_numpy(),
-                "feed": assignments["feed"].array,
-                "timestamp": posts["timestamp"].to_numpy(),
-                "platform": posts["platform"].array,
-            }
-        )
+        points = pd.DataFrame({
+            "id": posts["id"].to_numpy(),
+            "x": self.points_[:, 0].round(4),
+            "y": self.points_[:, 1].round(4),
+            "group": assignments["group"].to_numpy(),
+            "feed": assignments["feed"].array,
+            "timestamp": posts["timestamp"].to_numpy(),
+            "platform": posts["platform"].array,
+        })
         return Plan(
-            points=points,
-            summary=summary,
-            groups=tuple(rec.groups),
-            feeds=feeds,
-            assignments=assignments,
-            rejects=conv.rejects,
-            staffing_notes=staffing_notes,
+            points=points, summary=summary, groups=tuple(rec.groups), feeds=tuple(feeds),
+            assignments=assignments, rejects=conv.rejects, staffing_notes=staffing_notes,
             parameters=parameters,
             # what nichefinder.update needs to place new posts without clustering again
-            centroids=self.clustering_.centroids,
-            fences=self.clustering_.fences,
+            centroids=self.clustering_.centroids, fences=self.clustering_.fences,
             center=self.clustering_.center,
         )
 
