@@ -12,13 +12,19 @@ Examples
 >>> plan.to_frame("feeds")  # doctest: +SKIP
 """
 
+import logging
+
 __version__ = "0.1.0"
+
+# the library logs, the application decides where to (the CLI sets its handlers)
+logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 from .exceptions import (  # noqa: E402
     EmbeddingError,
     InputError,
     MissingDependencyError,
     NicheFinderError,
+    NotFittedError,
     StaffingError,
 )
 from .results import NOISE, Feed, Group, Plan, Score, StaffRole, Summary  # noqa: E402
@@ -69,6 +75,7 @@ __all__ = [
     "InputError",
     "EmbeddingError",
     "MissingDependencyError",
+    "NotFittedError",
     "StaffingError",
     "load_conversations",
     "embed_texts",

@@ -62,7 +62,23 @@ def cli(ctx, verbose, quiet):
     """Turn what an audience says into a social-channel plan: how many feeds, which, and who
     from the business staffs them."""
     _setup_logging(verbose, quiet)
-    ctx.obj = {"progress": not quiet and sys.stderr.isatty(), "quiet": quiet}
+    ctx.obj = {"progress": _progress_bar if not quiet and sys.stderr.isatty() else False,
+               "quiet": quiet}
+
+
+def _progress_bar(total: int, label: str):
+    """A click progress bar on stderr for the library's ``show_progress``: ``step(n)``."""
+    bar = click.progressbar(length=total, label=label, file=None)
+    bar.__enter__()
+    done = [0]
+
+    def step(n):
+        bar.update(n)
+        done[0] += n
+        if done[0] >= total:
+            bar.__exit__(None, None, None)
+
+    return step
 
 
 def _thresholds(config, settings):

@@ -62,8 +62,9 @@ class NicheFinder:
         Seed for every random step; the same seed and input give the same plan.
     cache : bool or path, default=True
         Embedding cache (see :func:`nichefinder.embed.embed_texts`).
-    show_progress : bool, default=False
-        Progress bars on stderr for the slow stages.
+    show_progress : bool or callable, default=False
+        Progress bars on stderr for the slow stages; a callable ``(total, label) -> step``
+        draws them (:func:`nichefinder.embed.texts.progress_bar`).
 
     Attributes
     ----------
@@ -363,7 +364,7 @@ def plan(
         Largest number of posts clustered at once (default 30,000); the rest are assigned.
     random_state : int or None
     cache : bool or path, default=True
-    show_progress : bool, default=False
+    show_progress : bool or callable, default=False
 
     Returns
     -------

@@ -95,7 +95,8 @@ def confusion_themes(X, labels, min_size, rng) -> tuple[np.ndarray, int]:
         sims[np.arange(best.size), best] = -np.inf
         np.add.at(weights, (best, sims.argmax(axis=1)), 1.0)
     communities = nx.community.louvain_communities(
-        nx.from_numpy_array(weights + weights.T), weight="weight", resolution=1.0, seed=0
+        nx.from_numpy_array(weights + weights.T), weight="weight", resolution=1.0,
+        seed=int(rng.randint(2**31 - 1)),
     )
     piece_theme = np.empty(n_pieces, dtype=np.intp)
     for c, members in enumerate(sorted(communities, key=min)):

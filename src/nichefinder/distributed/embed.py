@@ -115,8 +115,9 @@ def embed_distributed(
         :func:`~nichefinder.embed.embed_texts` (every backend sorts a batch by length, so
         little padding is computed), so the vectors are the same even for the int8 backend,
         whose vectors move slightly with the other texts of their batch.
-    show_progress : bool, default=False
-        A progress bar on stderr, advanced per finished partition.
+    show_progress : bool or callable, default=False
+        A progress bar on stderr, advanced per finished partition
+        (:func:`nichefinder.embed.texts.progress_bar`).
 
     Returns
     -------

@@ -162,17 +162,26 @@ def load_transformer(path: Path):
         ) from exc
 
 
+class _NotRoot(logging.Filter):
+    """Drops the records logged on the root logger itself (``logging.warning(...)``)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.name != "root"
+
+
 @contextlib.contextmanager
 def quiet():
     """Silence third-party chatter of a one-off build step: progress bars, root-logger advice.
 
-    The quantiser logs a pre-processing hint through the root logger and transformers draws a
-    weight-loading bar; neither helps a user who did not ask for the build. Our own log
-    records still say what is being built.
+    The quantiser logs a pre-processing hint straight on the root logger and transformers draws a
+    weight-loading bar; neither helps a user who did not ask for the build. For the length of
+    the block, records logged on the root logger itself are dropped (a filter on that logger,
+    not its level: the loggers of other libraries and nichefinder's own, which say what is
+    being built, are untouched) and the transformers bar is off.
     """
     root = logging.getLogger()
-    level = root.level
-    root.setLevel(logging.ERROR)
+    hush = _NotRoot()
+    root.addFilter(hush)
     try:
         from transformers.utils import logging as hf_logging
     except ImportError:  # pragma: no cover - a dependency of sentence-transformers
@@ -183,7 +192,7 @@ def quiet():
     try:
         yield
     finally:
-        root.setLevel(level)
+        root.removeFilter(hush)
         if bars:
             hf_logging.enable_progress_bar()
 

@@ -19,7 +19,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from ..exceptions import EmbeddingError, MissingDependencyError
+from ..exceptions import EmbeddingError, InputError, MissingDependencyError
 
 __all__ = [
     "DEFAULT_BACKEND",
@@ -135,6 +135,7 @@ def get_embedder(model=None, *, show_progress=False) -> Embedder:
     """
     if isinstance(model, Embedder) and not isinstance(model, (str, Path)):
         return model
+    show_progress = bool(show_progress)
     from .backends import backend_embedder
 
     if model is None or model == "default":
@@ -170,7 +171,7 @@ def embed_function(embedder) -> Callable[[list[str]], np.ndarray] | None:
 
     Raises
     ------
-    TypeError
+    InputError
         When ``embedder`` is neither.
     """
     if embedder is None:
@@ -179,7 +180,7 @@ def embed_function(embedder) -> Callable[[list[str]], np.ndarray] | None:
         return embedder.embed
     if callable(embedder):
         return embedder
-    raise TypeError(
+    raise InputError(
         f"embedder must be a callable texts -> array or have an embed() method, "
         f"not {type(embedder).__name__}"
     )

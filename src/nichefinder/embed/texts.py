@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import logging
 import re
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -26,6 +27,7 @@ __all__ = [
     "embedding_stats",
     "load_embeddings",
     "normalize_text",
+    "progress_bar",
     "unit_rows",
 ]
 
@@ -84,7 +86,8 @@ def embed_texts(
         ``False`` disables caching.
     batch_size : int, default=256
         Texts embedded (and committed to the cache) per batch.
-    show_progress : bool, default=False
+    show_progress : bool or callable, default=False
+        A progress bar on stderr (:func:`progress_bar`).
 
     Returns
     -------
@@ -148,7 +151,7 @@ def embed_posts(texts, model=None, *, cache=True, show_progress=False, embed=Non
     model : str, path or Embedder, optional
     cache : bool, path or EmbeddingCache, default True
         As for :func:`embed_texts`; a cache opened here is closed again.
-    show_progress : bool, default False
+    show_progress : bool or callable, default False
     embed : callable, optional
         ``embed(texts, model, cache=..., show_progress=...) -> vectors``; :func:`embed_texts` by
         default, :func:`nichefinder.distributed.embed_distributed` on a Dask cluster.
@@ -198,22 +201,36 @@ def check_vectors(vectors: np.ndarray, n: int, model_name: str) -> np.ndarray:
     return vectors
 
 
-def progress_bar(total: int, show: bool):
-    """A step function ``step(n)`` that advances an "embedding" progress bar of ``total`` texts by
-    ``n`` (closing it when done); a no-op when ``show`` is false or there is nothing to do."""
+def progress_bar(total: int, show, label: str = "embedding"):
+    """A step function ``step(n)`` that advances a progress bar of ``total`` items by ``n``.
+
+    Parameters
+    ----------
+    total : int
+    show : bool or callable
+        ``False`` (or nothing to do): no bar, the step does nothing. A callable
+        ``show(total, label) -> step`` draws the bar (the command line passes one drawn with
+        click); ``True``: a plain line on stderr, redrawn in place.
+    label : str
+
+    Examples
+    --------
+    >>> step = progress_bar(10, False)
+    >>> step(5) is None
+    True
+    """
     if not show or total == 0:
         return lambda n: None
-    import click
-
-    bar = click.progressbar(length=total, label="embedding", file=None)
-    bar.__enter__()
+    if callable(show):
+        return show(total, label)
     done = [0]
 
-    def step(n):
-        bar.update(n)
+    def step(n: int) -> None:
         done[0] += n
+        sys.stderr.write(f"\r{label}: {done[0]:,} of {total:,} ({done[0] / total:.0%})")
         if done[0] >= total:
-            bar.__exit__(None, None, None)
+            sys.stderr.write("\n")
+        sys.stderr.flush()
 
     return step
 

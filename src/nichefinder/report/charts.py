@@ -18,6 +18,7 @@ import io
 import numpy as np
 import pandas as pd
 
+from ..exceptions import InputError, MissingDependencyError
 from ..results import NOISE, Plan
 
 __all__ = [
@@ -51,7 +52,7 @@ def _require_matplotlib():
         import matplotlib  # noqa: F401
         from matplotlib.figure import Figure
     except ImportError as exc:  # pragma: no cover - matplotlib is a core dependency
-        raise ImportError(
+        raise MissingDependencyError(
             "nichefinder's charts need matplotlib; install it with: pip install matplotlib"
         ) from exc
     return Figure
@@ -143,7 +144,7 @@ def plot_map(plan: Plan, *, max_points: int = MAX_MAP_POINTS, figsize=(9.0, 6.5)
     >>> plot_map(plan)  # doctest: +SKIP
     """
     if plan.points is None or not len(plan.points):
-        raise ValueError(
+        raise InputError(
             "this plan has no map coordinates (plan.points is None); it was made by a nichefinder "
             "without maps or read from a folder without points.csv; re-run nichefinder plan"
         )
@@ -252,7 +253,7 @@ def plot_activity(plan: Plan, *, max_groups: int = MAX_ACTIVITY_GROUPS, figsize=
 def activity_figure(plan: Plan, table: pd.DataFrame, *, max_groups: int, figsize):
     """:func:`plot_activity` from an already computed :func:`weekly_activity` table."""
     if table.empty:
-        raise ValueError(
+        raise InputError(
             "this plan has no timestamps to chart (plan.points is missing or has no timestamp); "
             "give the conversations a timestamp column to see activity over time"
         )
