@@ -167,8 +167,10 @@ def load_thresholds(path: str | Path) -> Thresholds:
 
     Examples
     --------
-    >>> # nichefinder.toml:  [thresholds]\\n min_authors = 20
-    >>> load_thresholds("nichefinder.toml").min_authors  # doctest: +SKIP
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "nichefinder.toml"
+    >>> _ = path.write_text("[thresholds]\\nmin_authors = 20\\n", encoding="utf-8")
+    >>> load_thresholds(path).min_authors
     20
     """
     path = Path(path)

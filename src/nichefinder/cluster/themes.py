@@ -20,8 +20,8 @@ Examples
 --------
 >>> labels = np.array([0, 0, 1, 1, 2, 2])
 >>> centroids = np.array([[1, 0], [0.99, 0.14], [0, 1]], dtype=np.float32)
->>> linkage_themes(labels, centroids, 0.5)[0]
-array([0, 0, 1])
+>>> linkage_themes(labels, centroids, 0.5)[0].tolist()
+[0, 0, 1]
 """
 
 from __future__ import annotations

@@ -240,7 +240,7 @@ def describe_groups(groups: Groups, *, n_keywords: int = 8,
     >>> posts = pd.DataFrame({"id": ["a", "b", "c", "d"], "text": texts})
     >>> groups = build_groups(posts, np.array([0, 0, 1, 1]), np.eye(4, dtype=np.float32))
     >>> [(d.label, d.keywords[:2]) for d in describe_groups(groups)]
-    [('Refund', ('refund',)), ('Late & parcel', ('late', 'parcel'))]
+    [('Refund missing', ('refund missing',)), ('Late parcel', ('late parcel',))]
     """
     posts = groups.posts
     texts = posts["text"].tolist() if "text" in posts.columns else [""] * len(posts)

@@ -98,9 +98,23 @@ def recommend_feeds(
 
     Examples
     --------
-    >>> rec = recommend_feeds(groups, descriptions, scores)  # doctest: +SKIP
-    >>> [(f.name, f.platforms, f.hours_per_week) for f in rec.feeds]  # doctest: +SKIP
-    [('Refund & charged twice', ('twitter', 'facebook'), 3.5)]
+    >>> import numpy as np, pandas as pd
+    >>> from nichefinder.groups import build_groups
+    >>> from nichefinder.vectors import normalise_rows
+    >>> rng = np.random.default_rng(0)
+    >>> emb = normalise_rows(np.repeat(np.eye(16)[:2] * 3, 60, axis=0)
+    ...                      + rng.normal(0, 0.5, (120, 16)))
+    >>> posts = pd.DataFrame({
+    ...     "id": [str(i) for i in range(120)],
+    ...     "text": [("parcel " if i < 60 else "refund ") + " ".join(rng.choice(list("abcdef"), 4))
+    ...              for i in range(120)],
+    ...     "author": [f"u{i % 50}" if i < 60 else f"v{i % 12}" for i in range(120)],
+    ...     "timestamp": pd.date_range("2026-05-01", periods=120, freq="12h", tz="UTC")})
+    >>> groups = build_groups(posts, np.repeat([0, 1], 60), emb)
+    >>> from nichefinder.score import score_groups
+    >>> rec = recommend_feeds(groups, None, score_groups(groups, random_state=0))
+    >>> [(f.name, f.groups, f.posts_per_week, f.hours_per_week) for f in rec.feeds]
+    [('group 0', (0,), 7.06, 1.0), ('group 1', (1,), 7.06, 1.0)]
     """
     settings = part(thresholds, FeedSettings)
     descs = {int(d.id): d for d in (descriptions or [])}

@@ -2,7 +2,7 @@
 
 Examples
 --------
->>> FeedSettings().audience_overlap, FeedSettings(posts_per_hour=20).posts_per_hour
+>>> FeedSettings().audience_overlap, FeedSettings(posts_per_hour=20.0).posts_per_hour
 (0.3, 20.0)
 """
 

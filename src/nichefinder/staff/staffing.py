@@ -19,6 +19,8 @@ Examples
 >>> staff = load_staff("sample_data/staff.csv")                       # doctest: +SKIP
 >>> result = assign_staff(feeds, staff, feed_texts, random_state=0)  # doctest: +SKIP
 >>> staffing_table(result)                                          # doctest: +SKIP
+
+(:func:`assign_staff` and :func:`staffing_table` have examples that run.)
 """
 
 from __future__ import annotations
@@ -350,7 +352,14 @@ def staffing_table(staffing: Staffing) -> pd.DataFrame:
 
     Examples
     --------
-    >>> staffing_table(result)  # doctest: +SKIP
+    >>> staff = load_staff(pd.DataFrame({
+    ...     "name": ["Bob", "Ann"], "department": ["Accounts", "Support"],
+    ...     "expertise": ["refunds, invoices", "complaints"], "social_active": ["no", "yes"]}))
+    >>> feed = Feed(id=0, name="Billing", groups=(0,), platforms=("twitter",),
+    ...             posts_per_week=40.0, hours_per_week=3.0, keywords=("refund",))
+    >>> table = staffing_table(assign_staff([feed], staff, {0: ["where is my refund"]}))
+    >>> table[["name", "hours_assigned", "hours_free", "roles"]].values.tolist()
+    [['Bob', 2.0, 2.0, 'lead: Billing'], ['Ann', 1.5, 2.5, 'backup: Billing; mentor: Billing']]
     """
     records = [
         {"name": s.name, "department": s.department, "feed": f.name, "role": s.role,
