@@ -329,6 +329,34 @@ def _verdict(n_new, noise_share, plan_noise, n_noise, emerging, feeds, new_group
 # -------------------------------------------------------------------------------- the call
 
 
+def _assignments(posts, plan: Plan, labels, similarity, new_label) -> pd.DataFrame:
+    """``update_assignments.csv``: each new post's plan group, feed, similarity, new group."""
+    feed_of = {g.id: g.feed for g in plan.groups}
+    feed = pd.array([feed_of.get(int(g)) if g >= 0 else None for g in labels], dtype="Int64")
+    assignments = pd.DataFrame({
+        "id": posts["id"].to_numpy(),
+        "group": labels.astype("int64"),
+        "feed": feed,
+        "similarity": np.round(similarity.astype(np.float64), 4),
+        "new_group": pd.array(np.where(new_label >= 0, new_label, -1), dtype="Int64"),
+    })
+    assignments.loc[assignments["new_group"] < 0, "new_group"] = pd.NA
+    return assignments
+
+
+def _batch_notes(posts, plan: Plan, span) -> list[str]:
+    """Remarks on the new batch: posts the plan already has, no timestamps."""
+    notes = []
+    known = set(plan.assignments["id"].astype(str)) if len(plan.assignments) else set()
+    repeated = int(posts["id"].isin(known).sum())
+    if repeated:
+        notes.append(f"{repeated} new post id(s) are already in the plan; they are counted "
+                     "again here")
+    if span is None:
+        notes.append("no timestamps: posts a week could not be measured")
+    return notes
+
+
 def update_plan(
     plan,
     conversations,
@@ -418,28 +446,17 @@ def update_plan(
     new_groups, new_label, search = _search(posts, vectors, labels, core == NOISE, plan, th, seed,
                                             show_progress, notes)
 
-    feed_of = {g.id: g.feed for g in plan.groups}
-    feed = pd.array([feed_of.get(int(g)) if g >= 0 else None for g in labels], dtype="Int64")
-    assignments = pd.DataFrame({
-        "id": posts["id"].to_numpy(),
-        "group": labels.astype("int64"),
-        "feed": feed,
-        "similarity": np.round(similarity.astype(np.float64), 4),
-        "new_group": pd.array(np.where(new_label >= 0, new_label, -1), dtype="Int64"),
-    })
-    assignments.loc[assignments["new_group"] < 0, "new_group"] = pd.NA
-
+    assignments = _assignments(posts, plan, labels, similarity, new_label)
     n_noise = int((labels == NOISE).sum())
     n_new = len(labels)
     summary = UpdateSummary(
         rows_read=conv.n_read, rows_assigned=n_new - n_noise, rows_noise=n_noise,
-        rows_rejected=len(conv.rejects), rows_served=int((~feed.isna()).sum()),
+        rows_rejected=len(conv.rejects), rows_served=int((~assignments["feed"].isna()).sum()),
         rows_outside=int((core == NOISE).sum()), new_groups=len(new_groups),
         emerging=sum(g.emerging for g in new_groups),
     )
     if summary.rows_assigned + summary.rows_noise + summary.rows_rejected != summary.rows_read:
         raise AssertionError("row accounting broken: read != assigned + noise + rejected")
-
     n_plan = plan.summary.rows_grouped + plan.summary.rows_noise
     plan_noise = plan.summary.rows_noise / n_plan if n_plan else 0.0
     noise_share = n_noise / n_new if n_new else 0.0
@@ -448,13 +465,7 @@ def update_plan(
     verdict, reason = _verdict(n_new, noise_share, plan_noise, n_noise,
                                [g for g in new_groups if g.emerging], feeds, new_groups,
                                max_noise_rise, th)
-    known = set(plan.assignments["id"].astype(str)) if len(plan.assignments) else set()
-    repeated = int(posts["id"].isin(known).sum())
-    if repeated:
-        notes.append(f"{repeated} new post id(s) are already in the plan; they are counted "
-                     "again here")
-    if span is None:
-        notes.append("no timestamps: posts a week could not be measured")
+    notes += _batch_notes(posts, plan, span)
     parameters = {
         "nichefinder_version": __version__,
         "plan_sha256": hashlib.sha256(plan_to_json(plan).encode("utf-8")).hexdigest(),

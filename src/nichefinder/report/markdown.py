@@ -47,68 +47,11 @@ def render_markdown(plan: Plan) -> str:
             )
         lines.append("")
         for f in plan.feeds:
-            lines += [f"### Feed {f.id}: {md_escape(f.name)}", ""]
-            lines.append(f"- Audience talks about: {md_escape(', '.join(f.keywords))}")
-            lines.append(f"- Where: {md_escape(', '.join(f.platforms) or 'unknown')}")
-            lines.append(
-                f"- Volume: {f.posts_per_week:.1f} posts/week; workload {_hours(f.hours_per_week)} "
-                "staff hours/week"
-            )
-            if f.intents:
-                top = sorted(f.intents.items(), key=lambda kv: (-kv[1], kv[0]))[:4]
-                lines.append("- Intents: " + ", ".join(f"{md_escape(k)} {v:.0%}" for k, v in top))
-            if f.staff:
-                lines.append("- Staff:")
-                for r in f.staff:
-                    why = "; ".join(r.reasons)
-                    lines.append(
-                        f"  - **{md_escape(r.name)}** ({md_escape(r.department)}), {r.role}, "
-                        f"{_hours(r.hours_per_week)} h/week ({r.share_of_week:.0%} of their social "
-                        f"time){': ' + md_escape(why) if why else ''}"
-                    )
-            for note in f.notes:
-                lines.append(f"- Note: {md_escape(note)}")
-            if f.code_of_conduct:
-                lines.append("- Code of conduct:")
-                lines += [f"  {i}. {md_escape(rule)}"
-                          for i, rule in enumerate(f.code_of_conduct, 1)]
-            lines.append("")
+            lines += _feed_section(f)
     lines += ["## Every group and its verdict", ""]
     for g in plan.groups:
-        served = f" -> feed {g.feed}" if g.feed is not None else ""
-        lines.append(f"### Group {g.id}: {md_escape(g.label)} ({g.verdict}{served})")
-        lines.append("")
-        authors = f", {g.n_authors} authors" if g.n_authors is not None else ""
-        lines.append(f"{g.size} posts{authors}. Keywords: {md_escape(', '.join(g.keywords))}.")
-        lines.append("")
-        for reason in g.reasons:
-            lines.append(f"- {md_escape(reason)}")
-        for name, score in g.scores.items():
-            mark = {True: "pass", False: "fail", None: "not judged"}[score.passed]
-            evidence = md_escape("; ".join(score.evidence))
-            lines.append(f"- {name}: {score.value:.2f} ({mark}); {evidence}")
-        if g.representative_posts:
-            lines.append("- Typical posts:")
-            lines += [f"  > {md_escape(p)}" for p in g.representative_posts]
-        lines.append("")
-    people: dict[tuple[str, str], list] = {}
-    for f in plan.feeds:
-        for r in f.staff:
-            entry = people.setdefault((r.name, r.department), [0.0, 0.0, []])
-            entry[0] += r.hours_per_week
-            entry[1] += r.share_of_week
-            entry[2].append(f"{r.role} on feed {f.id}")
-    if people:
-        lines += ["## Hours per person", "", "| person | department | hours/week | share of their "
-                  "social time | roles |", "|---|---|---|---|---|"]
-        for (name, dept), (hours, share, roles) in sorted(
-            people.items(), key=lambda kv: (-kv[1][0], kv[0])
-        ):
-            lines.append(
-                f"| {md_escape(name)} | {md_escape(dept)} | {_hours(hours)} | {share:.0%} | "
-                f"{md_escape(', '.join(roles))} |"
-            )
-        lines.append("")
+        lines += _group_section(g)
+    lines += _people_section(plan)
     if plan.staffing_notes:
         lines += ["## Staffing gaps and needs", ""]
         lines += [f"- {md_escape(n)}" for n in plan.staffing_notes]
@@ -117,6 +60,77 @@ def render_markdown(plan: Plan) -> str:
     if notes:
         lines += ["## About the data", ""] + [f"- {md_escape(n)}" for n in notes] + [""]
     return "\n".join(lines)
+
+
+def _feed_section(f) -> list[str]:
+    """One feed: audience, platforms, volume, intents, staff, notes, code of conduct."""
+    lines = [f"### Feed {f.id}: {md_escape(f.name)}", ""]
+    lines.append(f"- Audience talks about: {md_escape(', '.join(f.keywords))}")
+    lines.append(f"- Where: {md_escape(', '.join(f.platforms) or 'unknown')}")
+    lines.append(
+        f"- Volume: {f.posts_per_week:.1f} posts/week; workload {_hours(f.hours_per_week)} "
+        "staff hours/week"
+    )
+    if f.intents:
+        top = sorted(f.intents.items(), key=lambda kv: (-kv[1], kv[0]))[:4]
+        lines.append("- Intents: " + ", ".join(f"{md_escape(k)} {v:.0%}" for k, v in top))
+    if f.staff:
+        lines.append("- Staff:")
+        for r in f.staff:
+            why = "; ".join(r.reasons)
+            lines.append(
+                f"  - **{md_escape(r.name)}** ({md_escape(r.department)}), {r.role}, "
+                f"{_hours(r.hours_per_week)} h/week ({r.share_of_week:.0%} of their social "
+                f"time){': ' + md_escape(why) if why else ''}"
+            )
+    for note in f.notes:
+        lines.append(f"- Note: {md_escape(note)}")
+    if f.code_of_conduct:
+        lines.append("- Code of conduct:")
+        lines += [f"  {i}. {md_escape(rule)}" for i, rule in enumerate(f.code_of_conduct, 1)]
+    lines.append("")
+    return lines
+
+
+def _group_section(g) -> list[str]:
+    """One group: its verdict, size, keywords, reasons, scores and typical posts."""
+    served = f" -> feed {g.feed}" if g.feed is not None else ""
+    lines = [f"### Group {g.id}: {md_escape(g.label)} ({g.verdict}{served})", ""]
+    authors = f", {g.n_authors} authors" if g.n_authors is not None else ""
+    lines += [f"{g.size} posts{authors}. Keywords: {md_escape(', '.join(g.keywords))}.", ""]
+    lines += [f"- {md_escape(reason)}" for reason in g.reasons]
+    for name, score in g.scores.items():
+        mark = {True: "pass", False: "fail", None: "not judged"}[score.passed]
+        evidence = md_escape("; ".join(score.evidence))
+        lines.append(f"- {name}: {score.value:.2f} ({mark}); {evidence}")
+    if g.representative_posts:
+        lines.append("- Typical posts:")
+        lines += [f"  > {md_escape(p)}" for p in g.representative_posts]
+    lines.append("")
+    return lines
+
+
+def _people_section(plan: Plan) -> list[str]:
+    """Hours per person across feeds (empty when nobody is staffed)."""
+    people: dict[tuple[str, str], list] = {}
+    for f in plan.feeds:
+        for r in f.staff:
+            entry = people.setdefault((r.name, r.department), [0.0, 0.0, []])
+            entry[0] += r.hours_per_week
+            entry[1] += r.share_of_week
+            entry[2].append(f"{r.role} on feed {f.id}")
+    if not people:
+        return []
+    lines = ["## Hours per person", "", "| person | department | hours/week | share of their "
+             "social time | roles |", "|---|---|---|---|---|"]
+    for (name, dept), (hours, share, roles) in sorted(people.items(),
+                                                      key=lambda kv: (-kv[1][0], kv[0])):
+        lines.append(
+            f"| {md_escape(name)} | {md_escape(dept)} | {_hours(hours)} | {share:.0%} | "
+            f"{md_escape(', '.join(roles))} |"
+        )
+    lines.append("")
+    return lines
 
 
 def render_update_summary(update: Update) -> str:
