@@ -174,10 +174,11 @@ _ANALYSIS_OPTIONS = [
     ),
     click.option(
         "--method",
-        type=click.Choice(["agglomerative", "hdbscan"]),
         default="agglomerative",
         show_default=True,
-        help="Clustering method; hdbscan is plain density clustering (more noise).",
+        metavar="NAME",
+        help="Clustering method: agglomerative, hdbscan (plain density clustering, more "
+        "noise), or another name of nichefinder.cluster.METHODS.",
     ),
     click.option(
         "--sample-size",

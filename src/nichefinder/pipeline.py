@@ -15,7 +15,7 @@ import pandas as pd
 from sklearn.utils import check_random_state
 
 from . import __version__
-from .cluster import cluster_embeddings
+from .cluster import check_method, cluster_embeddings
 from .config import resolve_thresholds
 from .describe import project_2d
 from .embed import DEFAULT_MODEL, embed_texts, get_embedder
@@ -49,8 +49,9 @@ class NicheFinder:
         Judgement thresholds, or a ``nichefinder.toml`` / YAML file holding them.
     min_cluster_size : int, optional
         Smallest group the clustering may form; chosen from the corpus size when ``None``.
-    method : {"agglomerative", "hdbscan"}, default "agglomerative"
-        Clustering method (see :func:`nichefinder.cluster.cluster_embeddings`).
+    method : str or estimator, default "agglomerative"
+        Clustering method: a name of :data:`nichefinder.cluster.METHODS`, or any estimator with
+        ``fit(X)`` and ``labels_`` (see :func:`nichefinder.cluster.cluster_embeddings`).
     sample_size : int, optional
         Largest number of posts clustered at once; a larger input is clustered on a seeded
         sample and every post is then assigned (default 30,000; see
@@ -146,6 +147,7 @@ class NicheFinder:
         -------
         self
         """
+        check_method(self.method)  # before the costly embedding
         rng = check_random_state(self.random_state)
         self._rng_seed = int(rng.randint(0, 2**31 - 1))
         self._embedder = get_embedder(self.model, show_progress=bool(self.show_progress))
@@ -359,7 +361,7 @@ def plan(
         Precomputed embeddings (skips the model).
     thresholds : Thresholds, dict or path, optional
     min_cluster_size : int, optional
-    method : {"agglomerative", "hdbscan"}, default "agglomerative"
+    method : str or estimator, default "agglomerative"
     sample_size : int, optional
         Largest number of posts clustered at once (default 30,000); the rest are assigned.
     random_state : int or None

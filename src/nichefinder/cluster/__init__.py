@@ -10,7 +10,15 @@ places new posts with.
 """
 
 from .assign import assign_groups
-from .clustering import CONE_COSINE, METHODS, SAMPLE_SIZE, Clusterer, Clustering, cluster_embeddings
+from .clustering import (
+    CONE_COSINE,
+    METHODS,
+    SAMPLE_SIZE,
+    Clusterer,
+    Clustering,
+    check_method,
+    cluster_embeddings,
+)
 from .consensus import ConsensusClustering
 from .density import DensityClustering
 from .themes import THEME_PIECES
@@ -25,5 +33,6 @@ __all__ = [
     "ConsensusClustering",
     "DensityClustering",
     "assign_groups",
+    "check_method",
     "cluster_embeddings",
 ]

@@ -68,7 +68,7 @@ from .geometry import (
 from .ladder import SELECTION_SE
 from .themes import make_themes
 
-__all__ = ["CONE_COSINE", "METHODS", "SAMPLE_SIZE", "Clusterer", "Clustering",
+__all__ = ["CONE_COSINE", "METHODS", "SAMPLE_SIZE", "Clusterer", "Clustering", "check_method",
            "cluster_embeddings"]
 
 logger = logging.getLogger(__name__)
@@ -331,18 +331,35 @@ def _cluster(X, o: _Options, random_state, with_themes: bool = True) -> Clusteri
     return _finish(X, labels, params, o.theme_threshold, rng, with_themes)
 
 
+def check_method(method) -> None:
+    """An :class:`InputError` unless ``method`` is a name of :data:`METHODS` or a
+    :class:`Clusterer`.
+
+    Examples
+    --------
+    >>> check_method("hdbscan")
+    >>> check_method("kmeans")
+    Traceback (most recent call last):
+    ...
+    nichefinder.exceptions.InputError: unknown clustering method 'kmeans'; use one of: \
+agglomerative, hdbscan, or pass an estimator with fit(X) and labels_
+    """
+    if isinstance(method, str):
+        if method not in METHODS:
+            raise InputError(f"unknown clustering method {method!r}; use one of: "
+                             f"{', '.join(METHODS)}, or pass an estimator with fit(X) and labels_")
+    elif not isinstance(method, Clusterer):
+        raise InputError(
+            f"method must be one of {', '.join(map(repr, METHODS))} or an estimator with "
+            f"fit(X) and labels_, not a {type(method).__name__}"
+        )
+
+
 def _estimator(o: _Options, size: int, min_samples: int, rng):
     """The estimator ``o.method`` names (made with the run's options), or ``o.method`` itself."""
+    check_method(o.method)
     if not isinstance(o.method, str):
-        if not isinstance(o.method, Clusterer):
-            raise InputError(
-                f"method must be one of {', '.join(map(repr, METHODS))} or an estimator with "
-                f"fit(X) and labels_, not a {type(o.method).__name__}"
-            )
         return o.method
-    if o.method not in METHODS:
-        raise InputError(f"unknown clustering method {o.method!r}; use one of: "
-                         f"{', '.join(METHODS)}, or pass an estimator with fit(X) and labels_")
     kind = METHODS[o.method]
     options = {"min_cluster_size": size, "min_samples": min_samples,
                "n_components": o.n_components, "merge_threshold": o.merge_threshold,
