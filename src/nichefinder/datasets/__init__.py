@@ -3,7 +3,8 @@
 Not part of the pipeline: nothing in the library imports it. :func:`make_sample_corpus` makes the
 conversations of ``sample_data/`` (a fictional brand's audience, with genuine topics and the
 traps a channel plan must not turn into feeds), :func:`make_staff_roster` its staff, and the
-``make_*`` building blocks (:mod:`~nichefinder.datasets.blocks`) the scenarios of the tests.
+``make_*`` building blocks (:mod:`~nichefinder.datasets.blocks`) the scenarios of the tests, and
+:func:`toy_groups` a small groups table for the examples.
 The words they are made of are data, in ``kettle_and_crumb.json``
 (:mod:`~nichefinder.datasets.text`).
 """
@@ -23,6 +24,7 @@ from .blocks import (
     make_spike,
 )
 from .corpus import combine_posts, make_sample_corpus, make_staff_roster, split_truth
+from .toy import toy_groups
 
 __all__ = [
     "BRAND",
@@ -41,4 +43,5 @@ __all__ = [
     "make_spike",
     "make_staff_roster",
     "split_truth",
+    "toy_groups",
 ]

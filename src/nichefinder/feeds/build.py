@@ -98,19 +98,8 @@ def recommend_feeds(
 
     Examples
     --------
-    >>> import numpy as np, pandas as pd
-    >>> from nichefinder.groups import build_groups
-    >>> from nichefinder.vectors import normalise_rows
-    >>> rng = np.random.default_rng(0)
-    >>> emb = normalise_rows(np.repeat(np.eye(16)[:2] * 3, 60, axis=0)
-    ...                      + rng.normal(0, 0.5, (120, 16)))
-    >>> posts = pd.DataFrame({
-    ...     "id": [str(i) for i in range(120)],
-    ...     "text": [("parcel " if i < 60 else "refund ") + " ".join(rng.choice(list("abcdef"), 4))
-    ...              for i in range(120)],
-    ...     "author": [f"u{i % 50}" if i < 60 else f"v{i % 12}" for i in range(120)],
-    ...     "timestamp": pd.date_range("2026-05-01", periods=120, freq="12h", tz="UTC")})
-    >>> groups = build_groups(posts, np.repeat([0, 1], 60), emb)
+    >>> from nichefinder.datasets.toy import toy_groups
+    >>> groups = toy_groups()  # two groups: parcels (50 authors), refunds (12 authors)
     >>> from nichefinder.score import score_groups
     >>> rec = recommend_feeds(groups, None, score_groups(groups, random_state=0))
     >>> [(f.name, f.groups, f.posts_per_week, f.hours_per_week) for f in rec.feeds]

@@ -22,7 +22,8 @@ from typing import Any
 
 from ..results import Score
 
-__all__ = ["Check", "at_least", "at_least_count", "at_most", "judged", "pct", "plural"]
+__all__ = ["Check", "at_least", "at_least_count", "at_most", "judged", "maximum", "minimum", "pct",
+           "plural"]
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,34 @@ class Check:
     ok: bool | None
     score: float | None
     line: str
+
+
+def minimum(name: str, value: float, bar: float, passed: str, failed: str, *,
+            score=None) -> Check:
+    """A check that ``value`` is at least ``bar``, with the line for each outcome.
+
+    ``score(value, bar)`` scores it (default :func:`at_least`, for a value in ``[0, 1]``; use
+    :func:`at_least_count` for a count, or bounds with a ``lambda``).
+
+    Examples
+    --------
+    >>> minimum("authors", 4, 10, "enough people", "too few people", score=at_least_count)
+    Check(name='authors', ok=False, score=0.2857142857142857, line='too few people')
+    """
+    ok = value >= bar
+    return Check(name, ok, (score or at_least)(value, bar), passed if ok else failed)
+
+
+def maximum(name: str, value: float, bar: float, passed: str, failed: str) -> Check:
+    """A check that a share ``value`` is at most ``bar``, scored by :func:`at_most`.
+
+    Examples
+    --------
+    >>> maximum("spike", 0.8, 0.5, "spread out", "a one-day spike").line
+    'a one-day spike'
+    """
+    ok = value <= bar
+    return Check(name, ok, at_most(value, bar), passed if ok else failed)
 
 
 def at_least_count(x: float, t: float) -> float:

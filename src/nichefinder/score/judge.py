@@ -36,7 +36,7 @@ from typing import Any
 
 from ..results import Score
 from ..settings import Settings, part, setting
-from .checks import Check, at_least, at_least_count, at_most, judged, pct, plural
+from .checks import Check, at_least, at_least_count, judged, maximum, minimum, pct, plural
 from .measurements import MeasureSettings
 
 __all__ = [
@@ -166,16 +166,20 @@ checks (:class:`Check`) and notes (plain lines of evidence) out."""
 # -------------------------------------------------------------------------------- identifiable
 
 
+def _signed(x: float, t: float) -> float:
+    """Score of a value in ``[-1, 1]`` that should be at least ``t``."""
+    return at_least(x, t, -1.0, 1.0)
+
+
 def _cohesion(m, th, _settings):
     cohesion = m["cohesion"]
     cross = m.get("nearest_similarity")
     vs = f" vs {cross:.2f} to the nearest other group" if cross is not None else ""
-    ok = cohesion >= th.min_cohesion
-    yield Check(
-        "cohesion", ok, at_least(cohesion, th.min_cohesion, -1.0, 1.0),
-        f"posts sit close together: cohesion {cohesion:.2f}{vs}" if ok else
+    yield minimum(
+        "cohesion", cohesion, th.min_cohesion,
+        f"posts sit close together: cohesion {cohesion:.2f}{vs}",
         f"posts are only loosely related: cohesion {cohesion:.2f}{vs} "
-        f"(needs {th.min_cohesion:.2f})",
+        f"(needs {th.min_cohesion:.2f})", score=_signed,
     )
 
 
@@ -183,14 +187,13 @@ def _separation(m, th, _settings):
     sep = m.get("separation")
     if sep is None:
         return
-    ok = sep >= th.min_separation
     other = m.get("nearest_group")
     other_txt = f"group {other}" if other is not None else "the noise"
-    yield Check(
-        "separation", ok, at_least(sep, th.min_separation, -1.0, 1.0),
-        f"distinct from {other_txt}: margin {sep:.2f}" if ok else
+    yield minimum(
+        "separation", sep, th.min_separation,
+        f"distinct from {other_txt}: margin {sep:.2f}",
         f"hard to tell apart from {other_txt}: margin {sep:.2f} "
-        f"(needs {th.min_separation:.2f})",
+        f"(needs {th.min_separation:.2f})", score=_signed,
     )
 
 
@@ -198,10 +201,9 @@ def _stability(m, th, _settings):
     stab = m.get("stability")
     if stab is None:
         return
-    ok = stab >= th.min_stability
-    yield Check(
-        "stability", ok, at_least(stab, th.min_stability),
-        f"stable: {stab:.0%} of posts stay with the group when it is resampled" if ok else
+    yield minimum(
+        "stability", stab, th.min_stability,
+        f"stable: {stab:.0%} of posts stay with the group when it is resampled",
         f"unstable: only {stab:.0%} of posts stay with the group when it is resampled "
         f"(needs {th.min_stability:.0%})",
     )
@@ -211,10 +213,9 @@ def _keywords(m, th, _settings):
     coverage = m.get("keyword_coverage")
     if coverage is None:
         return
-    ok = coverage >= th.min_keyword_coverage
-    yield Check(
-        "keywords", ok, at_least(coverage, th.min_keyword_coverage),
-        f"nameable: its keywords appear in {coverage:.0%} of its posts" if ok else
+    yield minimum(
+        "keywords", coverage, th.min_keyword_coverage,
+        f"nameable: its keywords appear in {coverage:.0%} of its posts",
         f"no clear name: its keywords appear in only {coverage:.0%} of its posts "
         f"(needs {th.min_keyword_coverage:.0%})",
     )
@@ -237,11 +238,10 @@ def _volume(m, th, _settings):
         if n_authors is not None else ""
     )
     span = f" over {plural(weeks, 'week')}" if weeks is not None else ""
-    ok = n >= bar
-    yield Check(
-        "volume", ok, at_least_count(n, bar),
-        f"{n} posts{people}{span} ({m['share']:.1%} of grouped conversation)" if ok else
-        f"too small: only {n} posts{people}{span} (needs {bar})",
+    yield minimum(
+        "volume", n, bar,
+        f"{n} posts{people}{span} ({m['share']:.1%} of grouped conversation)",
+        f"too small: only {n} posts{people}{span} (needs {bar})", score=at_least_count,
     )
 
 
@@ -250,11 +250,9 @@ def _authors(m, th, _settings):
     if n_authors is None:
         yield "no authors: judged on volume without counting people"
         return
-    ok = n_authors >= th.min_authors
-    yield Check(
-        "authors", ok, at_least_count(n_authors, th.min_authors),
-        f"{n_authors} distinct people take part" if ok else
-        f"too few people: {n_authors} distinct (needs {th.min_authors})",
+    yield minimum(
+        "authors", n_authors, th.min_authors, f"{n_authors} distinct people take part",
+        f"too few people: {n_authors} distinct (needs {th.min_authors})", score=at_least_count,
     )
 
 
@@ -262,11 +260,10 @@ def _rate(m, th, _settings):
     rate = m.get("posts_per_week")
     if rate is None or (m.get("data_days") or 0) < 7:
         return
-    ok = rate >= th.min_posts_per_week
-    yield Check(
-        "rate", ok, at_least_count(rate, th.min_posts_per_week),
-        f"{rate:.1f} posts a week" if ok else
+    yield minimum(
+        "rate", rate, th.min_posts_per_week, f"{rate:.1f} posts a week",
         f"too quiet: {rate:.1f} posts a week (needs {th.min_posts_per_week:g})",
+        score=at_least_count,
     )
 
 
@@ -279,18 +276,16 @@ def _sustained(m, th, _settings):
         yield "the data covers a single day: could not judge whether it is sustained"
         return
     need = min(int(th.min_weeks_active), int(m["data_weeks"]))
-    ok = weeks >= need
-    yield Check(
-        "weeks", ok, at_least_count(weeks, need),
-        f"active in {weeks} of {m['data_weeks']} weeks" if ok else
+    yield minimum(
+        "weeks", weeks, need, f"active in {weeks} of {m['data_weeks']} weeks",
         f"not sustained: active in {weeks} of {m['data_weeks']} weeks (needs {need})",
+        score=at_least_count,
     )
     peak = m["peak_day_share"]
-    ok = peak <= th.max_single_day_share
-    yield Check(
-        "spike", ok, at_most(peak, th.max_single_day_share),
+    yield maximum(
+        "spike", peak, th.max_single_day_share,
         f"spread out: busiest day holds {peak:.0%} of posts; active on {m['days_active']} "
-        f"days of {days}" if ok else
+        f"days of {days}",
         f"a one-day spike: {peak:.0%} of posts on one day; active on "
         f"{plural(m['days_active'], 'day')} of {days} (max {th.max_single_day_share:.0%})",
     )
@@ -311,30 +306,26 @@ def _accounts(m, th, _settings):
         return
     top = m["top_author_share"]
     k, k_share = m["top_accounts"], m["top_accounts_share"]
-    ok = top <= th.max_top_author_share
-    yield Check(
-        "top_author", ok, at_most(top, th.max_top_author_share),
+    yield maximum(
+        "top_author", top, th.max_top_author_share,
         f"no account dominates: the most active wrote {pct(top)} of posts; half of the "
-        f"posts come from {plural(k, 'account')}" if ok else
+        f"posts come from {plural(k, 'account')}",
         f"dominated by few accounts: {k_share:.0%} of posts come from "
         f"{plural(k, 'account')}; the most active wrote {top:.0%} "
         f"(max {th.max_top_author_share:.0%})",
     )
     eff = m["effective_authors"]
-    ok = eff >= th.min_effective_authors
-    yield Check(
-        "spread", ok, at_least_count(eff, th.min_effective_authors),
-        f"posting is spread like {eff:.1f} equally active people" if ok else
+    yield minimum(
+        "spread", eff, th.min_effective_authors,
+        f"posting is spread like {eff:.1f} equally active people",
         f"concentrated: posting is spread like only {eff:.1f} equally active accounts "
-        f"(needs {th.min_effective_authors:g})",
+        f"(needs {th.min_effective_authors:g})", score=at_least_count,
     )
     burst, peak = m.get("burst_account_share"), m.get("peak_day_share")
     if burst is not None and peak is not None and peak > th.max_single_day_share:
-        ok = burst <= th.max_burst_account_share
-        yield Check(
-            "burst", ok, at_most(burst, th.max_burst_account_share),
-            f"{burst:.0%} of the spike day's posts come from accounts seen that day only"
-            if ok else
+        yield maximum(
+            "burst", burst, th.max_burst_account_share,
+            f"{burst:.0%} of the spike day's posts come from accounts seen that day only",
             f"burst of single-use accounts: {burst:.0%} of the spike day's posts come from "
             f"accounts seen that day only (max {th.max_burst_account_share:.0%})",
         )
@@ -350,12 +341,11 @@ def _duplicates(m, th, settings):
         yield (f"{pct(any_dup)} of posts are (near-)duplicates; without authors or timestamps "
                "a campaign cannot be told from people asking the same thing")
         return
-    ok = dup <= th.max_duplicate_share
     window = f"{settings.duplicate_window_hours:g} hours"
-    yield Check(
-        "duplicates", ok, at_most(dup, th.max_duplicate_share),
+    yield maximum(
+        "duplicates", dup, th.max_duplicate_share,
         f"{pct(dup)} of posts are duplicates from the same account or within {window} "
-        f"({pct(any_dup)} repeat another post at all)" if ok else
+        f"({pct(any_dup)} repeat another post at all)",
         f"templated: {pct(dup)} of posts are (near-)duplicates of another post from the "
         f"same account or within {window} (max {th.max_duplicate_share:.0%})",
     )
@@ -364,10 +354,8 @@ def _duplicates(m, th, settings):
 def _replies(m, th, _settings):
     reply = m.get("reply_share")
     if th.min_reply_share > 0 and m.get("is_community") is not None and reply is not None:
-        ok = reply >= th.min_reply_share
-        yield Check(
-            "replies", ok, at_least(reply, th.min_reply_share),
-            m["interaction"] if ok else
+        yield minimum(
+            "replies", reply, th.min_reply_share, m["interaction"],
             f"nobody talks back: {reply:.0%} of posts are replies "
             f"(needs {th.min_reply_share:.0%})",
         )

@@ -15,20 +15,13 @@ topic, not a campaign. Group ``-1`` is noise and is never measured.
 
 Examples
 --------
->>> import numpy as np, pandas as pd
->>> from nichefinder.groups import build_groups
->>> rng = np.random.default_rng(0)
->>> emb = np.repeat(np.eye(2), 40, axis=0) + rng.normal(0, 0.1, (80, 2))
->>> emb /= np.linalg.norm(emb, axis=1, keepdims=True)
->>> posts = pd.DataFrame({"id": [str(i) for i in range(80)],
-...                       "text": [f"post {i % 7}" for i in range(80)],
-...                       "author": [f"u{i % 25}" for i in range(80)]})
->>> groups = build_groups(posts, np.repeat([0, 1], 40), emb)
+>>> from nichefinder.datasets.toy import toy_groups
+>>> groups = toy_groups()  # two groups: parcels (50 authors), refunds (12 authors)
 >>> measured = measure_groups(groups, random_state=0)
->>> sorted(measured.metrics[0]), measured.metrics[0]["substantial"]["n_authors"]
-(['genuine', 'identifiable', 'substantial'], 25)
->>> score_groups(groups, random_state=0)[0]["substantial"].evidence[0]
-'40 posts from 25 people (50.0% of grouped conversation)'
+>>> sorted(measured.metrics[1]), measured.metrics[1]["substantial"]["n_authors"]
+(['genuine', 'identifiable', 'substantial'], 12)
+>>> score_groups(groups, random_state=0)[1]["substantial"].evidence[0]
+'60 posts from 12 people over 5 weeks (50.0% of grouped conversation)'
 """
 
 from __future__ import annotations
