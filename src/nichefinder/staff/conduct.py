@@ -33,28 +33,8 @@ GENERAL_RULES = (
     "Reply within one working day; if you cannot answer yet, say when you will.",
 )
 
-INTENT_RULES: dict[str, str] = {
-    "complaint": "Complaints: apologise once, own the fix, and resolve it privately; never blame "
-    "the customer or a colleague in public.",
-    "billing": "Billing: never ask for or discuss account details, card numbers, balances or "
-    "invoice amounts in public; move to a direct message or secure channel, and only accounts "
-    "confirms a refund.",
-    "delivery": "Deliveries: don't promise delivery dates dispatch can't keep; check the order "
-    "with dispatch or share the tracking link.",
-    "buying_question": "Buying questions: quote only published prices and stock; no discounts or "
-    "deals sales has not approved.",
-    "referral": "Referrals: thank people who recommend us; offer only rewards from the published "
-    "referral scheme, and never pay for reviews.",
-    "reputation": "News and reputation: do not comment on rumours, press stories or incidents "
-    "beyond the approved statement; pass anything that could become news to PR first.",
-    "launch": "Launches: no disclosure of unannounced products, features or dates; share only "
-    "what marketing has published.",
-    "product_howto": "How-to: link to the official help pages; never suggest workarounds that "
-    "void a warranty or risk data; report bugs to product.",
-    "careers": "Careers: no comments on individual candidates or applications in public; point "
-    "to the careers page and let HR answer privately.",
-}
-"""Intent -> the rule staff follow on feeds where that intent is common."""
+INTENT_RULES: dict[str, str] = {name: i.rule for name, i in INTENTS.items() if i.rule}
+"""Intent -> the rule staff follow on feeds where that intent is common (:attr:`Intent.rule`)."""
 
 PLATFORM_RULES: dict[str, str] = {
     "twitter": "Twitter/X: replies are limited to 280 characters; move long answers to a direct "

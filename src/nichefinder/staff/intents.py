@@ -55,6 +55,9 @@ class Intent:
     weight : float
         Score of one matched term. Broad intents (complaint, buying question) weigh less, so one
         specific term ("refund") decides a post that also grumbles ("terrible, where is my refund").
+    rule : str
+        The rule of conduct staff follow on feeds where this intent is common
+        (:func:`nichefinder.staff.conduct.code_of_conduct`); empty for none.
     """
 
     label: str
@@ -62,6 +65,7 @@ class Intent:
     description: str
     terms: tuple[str, ...]
     weight: float = 1.0
+    rule: str = ""
 
 
 # Order matters: it is the tie-break between equal scores (most specific first).
@@ -80,6 +84,9 @@ INTENTS: dict[str, Intent] = {
             r"chargebacks?", r"pric(?:e|ing) (?:went|increase)\w*", r"bank statements?",
             r"renew\w*", r"revers(?:e|ed|al)",
         ),
+        rule=("Billing: never ask for or discuss account details, card numbers, balances or "
+              "invoice amounts in public; move to a direct message or secure channel, and only "
+              "accounts confirms a refund."),
     ),
     "delivery": Intent(
         "delivery questions",
@@ -97,6 +104,8 @@ INTENTS: dict[str, Intent] = {
             r"out for delivery", r"eta", r"royal mail", r"ups", r"fedex", r"dhl", r"usps",
             r"redeliver\w*", r"drivers?", r"turn(?:ed|s)? up", r"missed you", r"evri", r"hermes",
         ),
+        rule=("Deliveries: don't promise delivery dates dispatch can't keep; check the order "
+              "with dispatch or share the tracking link."),
     ),
     "careers": Intent(
         "careers and job questions",
@@ -111,6 +120,8 @@ INTENTS: dict[str, Intent] = {
             r"(?:job|role|position|vacancy) (?:is )?(?:still )?open", r"apply(?:ing)? for",
             r"job (?:posting|advert|ad)", r"cover letter", r"hear back", r"hiring process",
         ),
+        rule=("Careers: no comments on individual candidates or applications in public; point "
+              "to the careers page and let HR answer privately."),
     ),
     "launch": Intent(
         "launch and new-product posts",
@@ -123,6 +134,8 @@ INTENTS: dict[str, Intent] = {
             r"unveil\w*", r"drop(?:s|ped)? (?:today|tomorrow|next)", r"waitlist", r"beta",
             r"colou?rways?", r"limited editions?", r"just dropped", r"the new (?!job|role)\w+",
         ),
+        rule=("Launches: no disclosure of unannounced products, features or dates; share only "
+              "what marketing has published."),
     ),
     "referral": Intent(
         "referrals and recommendations",
@@ -135,6 +148,8 @@ INTENTS: dict[str, Intent] = {
             r"referral codes?", r"invite codes?", r"affiliate\w*", r"partner programme",
             r"partnership", r"told my friends", r"word of mouth", r"ambassador\w*",
         ),
+        rule=("Referrals: thank people who recommend us; offer only rewards from the published "
+              "referral scheme, and never pay for reviews."),
     ),
     "buying_question": Intent(
         "buying questions",
@@ -151,6 +166,8 @@ INTENTS: dict[str, Intent] = {
             r"difference between", r"budget", r"recommendations? for",
         ),
         weight=0.8,
+        rule=("Buying questions: quote only published prices and stock; no discounts or deals "
+              "sales has not approved."),
     ),
     "product_howto": Intent(
         "how-to and product questions",
@@ -164,6 +181,8 @@ INTENTS: dict[str, Intent] = {
             r"password", r"log ?in", r"verif\w*", r"tips?", r"change (?:my|the)", r"reset",
         ),
         weight=0.8,
+        rule=("How-to: link to the official help pages; never suggest workarounds that void a "
+              "warranty or risk data; report bugs to product."),
     ),
     "reputation": Intent(
         "reputation and news",
@@ -178,6 +197,8 @@ INTENTS: dict[str, Intent] = {
             r"story", r"stories", r"sustainab\w*", r"greenwash\w*", r"environment\w*",
             r"plastic", r"planet", r"working conditions",
         ),
+        rule=("News and reputation: do not comment on rumours, press stories or incidents "
+              "beyond the approved statement; pass anything that could become news to PR first."),
     ),
     "complaint": Intent(
         "complaints and support requests",
@@ -194,6 +215,8 @@ INTENTS: dict[str, Intent] = {
             r"leak(?:s|ing|y)?",
         ),
         weight=0.8,
+        rule=("Complaints: apologise once, own the fix, and resolve it privately; never blame "
+              "the customer or a colleague in public."),
     ),
     OTHER: Intent(
         "other posts",
