@@ -349,3 +349,42 @@ def test_scattered_outliers_do_not_form_a_group():
     out = _drop_incoherent(X, labels)
     assert np.all(out[-40:] == -1)
     assert np.array_equal(out[:-40], y)
+
+
+def test_any_estimator_with_fit_and_labels_plugs_in():
+    from sklearn.cluster import KMeans
+    from sklearn.datasets import make_blobs
+    from sklearn.metrics import adjusted_rand_score
+
+    X, y = make_blobs(600, n_features=20, centers=4, random_state=0)
+    result = cluster_embeddings(X, method=KMeans(4, n_init=3, random_state=0), random_state=0)
+    assert result.n_groups == 4 and result.parameters["method"] == "KMeans"
+    assert adjusted_rand_score(y, result.labels) > 0.95
+
+    class Sign:
+        """An estimator of one's own: two groups by the sign of one coordinate, sparse ids."""
+
+        def fit(self, X):
+            self.labels_ = np.where(X[:, 0] > 0, 20, 7)
+            self.labels_[:5] = -3  # negative: noise
+            self.parameters_ = {"split_on": 0}
+            return self
+
+    own = cluster_embeddings(X, method=Sign(), assign_noise=False, random_state=0)
+    assert own.n_groups == 2 and own.parameters["split_on"] == 0
+    assert set(own.labels) <= {-1, 0, 1} and (own.labels[:5] == -1).all()
+
+
+def test_a_bad_estimator_is_refused_before_it_runs():
+    X = np.random.default_rng(0).normal(size=(60, 5))
+
+    class NoLabels:
+        def fit(self, X):
+            return self
+
+    with pytest.raises(InputError, match="unknown clustering method 'kmeans'; use one of"):
+        cluster_embeddings(X, method="kmeans")
+    with pytest.raises(InputError, match="or an estimator with fit\\(X\\) and labels_, not a"):
+        cluster_embeddings(X, method=object())
+    with pytest.raises(InputError, match="NoLabels gave labels_ of shape \\(\\)"):
+        cluster_embeddings(X, method=NoLabels())
