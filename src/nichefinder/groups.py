@@ -6,6 +6,12 @@ with the posts and their embeddings into one frozen :class:`Groups` table: each 
 (:class:`Timeline`, authors, platforms). Describing, measuring, judging, the feeds, the reply
 graph and updates read these facts from the table; none of them computes them again.
 
+Two kinds of centroid, on purpose: :attr:`Groups.centroids` are the float64 unit means of each
+group's posts in the embedding space, what describing, judging, merging and the map read;
+:attr:`nichefinder.cluster.Clustering.centroids` (float32, in the clustering's possibly centred
+space, with the fences) are the clustering's model, what
+:func:`~nichefinder.cluster.assign_groups` places new posts with.
+
 Examples
 --------
 >>> import numpy as np, pandas as pd

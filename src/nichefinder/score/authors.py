@@ -36,17 +36,18 @@ def single_day_accounts(groups: Groups) -> dict[Any, int]:
     return per.loc[per["nunique"] == 1, "first"].to_dict()
 
 
-def measure_authors(groups: Groups, rows: np.ndarray, peak_day: int | None, graph,
+def measure_authors(groups: Groups, position: int, peak_day: int | None, graph,
                     single_day: dict) -> dict[str, Any]:
-    """The author measurements of one group's ``rows`` (empty without authors).
+    """The author measurements of the group at ``position`` (empty without authors).
 
     ``peak_day`` is the group's busiest day (``None`` without timestamps), ``graph`` the reply
     graph of the corpus (``None`` without replies) and ``single_day`` what
-    :func:`single_day_accounts` gives.
+    :func:`single_day_accounts` gives. Its number of authors is the table's.
     """
     if groups.authors is None:
         return {}
     authors = groups.authors
+    rows = groups.members[position]
     out: dict[str, Any] = {}
     counts = pd.Series(authors[rows]).dropna().value_counts()
     counts = counts.sort_values(ascending=False, kind="mergesort")
@@ -59,7 +60,7 @@ def measure_authors(groups: Groups, rows: np.ndarray, peak_day: int | None, grap
         m = len(sorted_p)
         top = counts.index[0]
         out.update(
-            n_authors=int(len(counts)),
+            n_authors=groups.n_authors[position],
             top_author_share=float(p[0]),
             top_accounts=k_half,
             top_accounts_share=float(cum[k_half - 1]),

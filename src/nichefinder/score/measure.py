@@ -102,7 +102,7 @@ def _genuine(groups: Groups, substantial: dict, settings: MeasureSettings, rng) 
         [""] * len(posts), dtype=object)
     hours = groups.timeline.hours
     out = {}
-    for g, rows in zip(groups.ids, groups.members, strict=True):
+    for i, (g, rows) in enumerate(zip(groups.ids, groups.members, strict=True)):
         g = int(g)
         sub = substantial[g]
         codes = None
@@ -115,7 +115,7 @@ def _genuine(groups: Groups, substantial: dict, settings: MeasureSettings, rng) 
             texts[rows], groups.embeddings[rows].astype(np.float32), codes, g_hours, settings, rng)
         gen: dict[str, Any] = dict.fromkeys(GENUINE_KEYS)
         gen.update(n_posts=len(rows), duplicate_share=coord_dup, any_duplicate_share=any_dup)
-        gen.update(measure_authors(groups, rows, sub["peak_day"], graph, single_day))
+        gen.update(measure_authors(groups, i, sub["peak_day"], graph, single_day))
         if gen["n_authors"] is not None:
             sub["n_authors"] = gen["n_authors"]
         gen["peak_day_share"] = sub["peak_day_share"]
