@@ -6,13 +6,13 @@ model live in :mod:`~nichefinder.embed.backends`, and :class:`EmbeddingCache`
 (:mod:`~nichefinder.embed.cache`) keeps every vector computed.
 """
 
-from .backends import BACKENDS, backend_embedder, model_fingerprint, models_cache_dir
+from .backends import BACKENDS, DEFAULT_MODEL, model_fingerprint, models_cache_dir
 from .cache import EmbeddingCache, default_cache_path, opened_cache
 from .embedders import (
     DEFAULT_BACKEND,
-    DEFAULT_MODEL,
     Embedder,
     SentenceTransformerEmbedder,
+    backend_embedder,
     embed_function,
     get_embedder,
 )

