@@ -64,6 +64,7 @@ from .report import (
 )
 from .results import CENTROIDS_FILE, NOISE, NewGroup, Plan, Score, Update, UpdateSummary
 from .score.judge import failed_lines, judge_group, judge_groups, metrics_of, passes_all, small_only
+from .vectors import unit_vector
 
 __all__ = [
     "NewGroup",
@@ -251,7 +252,7 @@ def _new_group(e: int, k: int, groups, desc, scores, plan: Plan, th: Thresholds)
     centre = groups.means[position].astype(np.float32)
     if plan.center is not None:  # compare in the plan's (centred) clustering space
         centre = centre - plan.center
-    centre /= np.linalg.norm(centre) or 1.0
+    centre = unit_vector(centre)
     nearest, similarity = None, None
     if k:
         sims = plan.centroids @ centre

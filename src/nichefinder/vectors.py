@@ -2,7 +2,7 @@
 
 Cosine geometry runs through every stage (embedding, clustering, judging, feeds, staffing), and
 each needs rows of length one; :func:`normalise_rows` is that step, with all-zero rows kept at
-zero (a zero vector has no direction).
+zero (a zero vector has no direction); :func:`unit_vector` does the same for one vector.
 
 Examples
 --------
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["normalise_rows"]
+__all__ = ["normalise_rows", "unit_vector"]
 
 
 def normalise_rows(rows, dtype=None) -> np.ndarray:
@@ -34,3 +34,15 @@ def normalise_rows(rows, dtype=None) -> np.ndarray:
     rows = np.asarray(rows, dtype=dtype)
     norms = np.linalg.norm(rows, axis=1, keepdims=True)
     return rows / np.where(norms == 0, 1, norms)
+
+
+def unit_vector(vector) -> np.ndarray:
+    """One vector divided by its length; the zero vector stays zero.
+
+    Examples
+    --------
+    >>> unit_vector([0.0, 2.0])
+    array([0., 1.])
+    """
+    vector = np.asarray(vector)
+    return vector / (np.linalg.norm(vector) or 1.0)

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from ..exceptions import EmbeddingError
-from ..vectors import normalise_rows
+from ..vectors import normalise_rows, unit_vector
 from .backends import (
     artefact_dir,
     atomic_target,
@@ -180,7 +180,7 @@ class StaticEmbedder:
             self._keep = keep
             self._vectors = vectors
             fallback = vectors[keep].mean(0)
-            self._fallback = fallback / np.linalg.norm(fallback)
+            self._fallback = unit_vector(fallback)
             # the static model reads the whole text; 512 pieces keeps one call cheap
             self._tokenizer = load_tokenizer(path, 512)
         return self._vectors

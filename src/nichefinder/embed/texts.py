@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from ..exceptions import EmbeddingError, InputError
+from ..vectors import normalise_rows
 from .cache import EmbeddingCache, opened_cache
 from .embedders import get_embedder
 
@@ -291,4 +292,4 @@ def unit_rows(array) -> np.ndarray:
     norms = np.linalg.norm(array, axis=1, keepdims=True)
     if np.allclose(norms[norms > 0], 1.0, atol=1e-5):
         return array
-    return array / np.where(norms == 0, 1, norms)
+    return normalise_rows(array)

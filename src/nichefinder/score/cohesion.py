@@ -12,7 +12,7 @@ import numpy as np
 
 from ..groups import Groups
 from ..results import NOISE
-from ..vectors import normalise_rows
+from ..vectors import normalise_rows, unit_vector
 from .measurements import MeasureSettings
 
 __all__ = ["measure_cohesion"]
@@ -79,7 +79,7 @@ def measure_cohesion(groups: Groups, settings: MeasureSettings, rng) -> dict[int
     noise_c = None
     if noise.any():
         noise_c = _mean64(emb, noise)
-        noise_c = noise_c / (np.linalg.norm(noise_c) or 1.0)
+        noise_c = unit_vector(noise_c)
     grouped = np.flatnonzero(~noise)
     own = np.searchsorted(ids, labels[grouped])
     stability = _stability(emb, groups.members, grouped, own, settings.n_bootstrap, rng)

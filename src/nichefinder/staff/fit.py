@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ..results import Feed
-from ..vectors import normalise_rows
+from ..vectors import normalise_rows, unit_vector
 from .intents import INTENTS, OTHER, detect_intents
 from .roster import split_platforms
 
@@ -71,7 +71,7 @@ def _expertise_similarity(feed_docs, feed_texts, people_docs, embed) -> np.ndarr
         for doc_head, texts in zip(feed_docs, feed_texts, strict=True):
             vectors = normalise_rows(embed([doc_head, *texts]), np.float64)
             centre = vectors[0] * 0.5 + vectors[1:].mean(axis=0) * 0.5 if len(texts) else vectors[0]
-            rows.append(centre / (np.linalg.norm(centre) or 1.0))
+            rows.append(unit_vector(centre))
         people = normalise_rows(embed(list(people_docs)), np.float64)
         sims = np.vstack(rows) @ people.T
     else:
