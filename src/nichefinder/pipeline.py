@@ -72,9 +72,16 @@ class NicheFinder:
     conversations_ : Conversations
     embeddings_ : ndarray
     clustering_ : Clustering
+    groups_ : Groups
+        The per-group facts every later stage reads (:func:`nichefinder.groups.build_groups`).
     descriptions_ : list of GroupDescription
+    measurements_ : Measurements
+        What measuring found, under the thresholds' measurement settings; a re-plan with other
+        verdict thresholds judges these again.
     scores_ : dict
-        Scores by group id.
+        The verdicts (Scores by group id and test) under the estimator's thresholds.
+    points_ : ndarray of shape (n, 2)
+        The map of the posts.
     embedding_stats_ : dict
         What the embedding step did: ``posts``, ``unique_texts``, ``from_cache``, ``embedded``
         and ``hit_rate`` (``cache`` is False when the cache was off, None when embeddings were
