@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
 import sys
+import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -17,7 +22,7 @@ from nichefinder.cluster import assign_groups
 from nichefinder.embed import EmbeddingCache, embed_texts, normalize_text
 from nichefinder.exceptions import EmbeddingError, InputError, MissingDependencyError
 
-from .conftest import SAMPLE, FakeEmbedder
+from .conftest import ROOT, SAMPLE, FakeEmbedder
 
 distributed = pytest.importorskip("distributed")
 
@@ -229,3 +234,83 @@ def test_missing_dask_names_the_install(monkeypatch):
 def test_public_names():
     assert nichefinder.embed_distributed is nfd.embed_distributed
     assert nichefinder.DaskAssigner is nfd.DaskAssigner
+
+
+# -- the command line against real scheduler and worker processes -----------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _dask(*args, env) -> subprocess.Popen:
+    """``dask <args>`` as a user runs it, from this interpreter's environment."""
+    dask = Path(sys.executable).with_name("dask")
+    if not dask.exists():
+        pytest.skip("the dask command is not installed beside this Python")
+    return subprocess.Popen([str(dask), *args], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def _wait_for_workers(address: str, n: int, timeout: float = 40.0) -> None:
+    with distributed.Client(address, timeout=timeout, set_as_default=False) as probe:
+        probe.wait_for_workers(n, timeout=timeout)
+
+
+@pytest.fixture
+def real_cluster(tmp_path):
+    """``dask scheduler`` and ``dask worker --nworkers 2`` processes on loopback, free ports."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [str(ROOT / "src"), *filter(None, [os.environ.get("PYTHONPATH")])]))
+    port = _free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    procs = [_dask("scheduler", "--host", "127.0.0.1", "--port", str(port),
+                   "--dashboard-address", f"127.0.0.1:{_free_port()}", env=env)]
+    try:
+        deadline = time.monotonic() + 30
+        while True:  # the scheduler takes a few seconds to listen
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or procs[0].poll() is not None:
+                    pytest.fail(f"dask scheduler did not start: {procs[0].stderr.read()[-2000:]}")
+                time.sleep(0.3)
+        procs.append(_dask("worker", address, "--nworkers", "2", "--nthreads", "1",
+                           "--no-dashboard", "--memory-limit", "0",
+                           "--local-directory", str(tmp_path / "dask"), env=env))
+        _wait_for_workers(address, 2)
+        yield address, env
+    finally:
+        for proc in reversed(procs):
+            proc.terminate()
+        for proc in reversed(procs):
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+@pytest.mark.slow
+def test_cli_plan_on_real_scheduler_and_worker_processes(real_cluster, posts, tmp_path):
+    """The command a user runs, ``nichefinder plan --scheduler``, with no default client in
+    the process: the real model embeds on the workers, assignment runs there, and the groups
+    are those of the local path."""
+    address, env = real_cluster
+    posts.head(600).to_csv(tmp_path / "posts.csv", index=False)
+    common = [sys.executable, "-m", "nichefinder", "plan", str(tmp_path / "posts.csv"),
+              "--sample-size", "300", "--no-cache", "--random-state", "0"]
+    local = subprocess.run([*common, "--out", str(tmp_path / "local")], env=env,
+                           capture_output=True, text=True, timeout=300)
+    assert local.returncode == 0, local.stderr[-3000:]
+    remote = subprocess.run([*common, "--out", str(tmp_path / "remote"), "--scheduler", address],
+                            env=env, capture_output=True, text=True, timeout=300)
+    assert remote.returncode == 0, remote.stderr[-3000:]
+    assert "Traceback" not in remote.stderr
+    a = pd.read_csv(tmp_path / "local" / "assignments.csv")
+    b = pd.read_csv(tmp_path / "remote" / "assignments.csv")
+    assert list(a["id"]) == list(b["id"]) and len(a) == 600
+    assert a["group"].nunique() > 3
+    assert adjusted_rand_score(a["group"], b["group"]) >= 0.95

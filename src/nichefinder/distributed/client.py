@@ -103,7 +103,9 @@ def stream(client, func, items: Sequence, *args, name: str, scatter: bool = Fals
     window = max(2, 2 * sum(client.nthreads().values()))
     prefix = f"nichefinder-{name}-{uuid.uuid4().hex[:12]}"
     pending = iter(enumerate(items))
-    running = distributed.as_completed()
+    # the client's own loop: a client made with set_as_default=False (connect_scheduler, the
+    # command line) is no default client, and as_completed() alone would look for one
+    running = distributed.as_completed(loop=client.loop)
     outstanding = {}
 
     def submit_next() -> None:
