@@ -7,6 +7,7 @@ from nichefinder.embed import (
     embed_texts,
     load_embeddings,
     normalize_text,
+    unique_texts,
 )
 from nichefinder.exceptions import EmbeddingError, InputError
 
@@ -25,6 +26,37 @@ def test_cache_means_nothing_is_embedded_twice(tmp_path, fake_embedder):
     assert fake_embedder.n_texts == 3  # only the new text
     np.testing.assert_array_equal(first, second[:3])
     np.testing.assert_allclose(np.linalg.norm(second, axis=1), 1, rtol=1e-5)
+
+
+def test_near_exact_copies_are_embedded_once(fake_embedder):
+    texts = [
+        "Where is my parcel? https://t.co/abc",
+        "RT @ann: Where is my parcel? https://t.co/xyz",
+        "rt @bob rt @ann: where is MY parcel?  http://bit.ly/q",
+        "Reposted @cat: where is my parcel? www.x.io/1",
+        "Where is my parcel?",  # no link: another text
+        "RT @ann: refund please",
+        "refund please",
+        "Art @ann: refund please",  # not a retweet prefix
+    ]
+    unique, positions = unique_texts(texts)
+    assert unique == ["Where is my parcel? link", "Where is my parcel?", "refund please",
+                      "Art @user: refund please"]
+    assert positions.tolist() == [0, 0, 0, 0, 1, 2, 2, 3]
+    vectors = embed_texts(texts, fake_embedder, cache=False)
+    assert fake_embedder.n_texts == 4
+    assert np.array_equal(vectors[1], vectors[0]) and np.array_equal(vectors[6], vectors[5])
+    assert not np.array_equal(vectors[4], vectors[0])
+    unique, positions = unique_texts(["RT @ann:"])  # nothing left after the prefix: kept
+    assert unique == ["RT @user:"] and positions.tolist() == [0]
+
+
+def test_case_variants_share_the_uncased_models_vector(real_embedder):
+    texts = ["My parcel never arrived", "MY PARCEL NEVER ARRIVED"]
+    alone = real_embedder.embed(texts)
+    assert float(alone[0] @ alone[1]) > 0.999  # the packaged model is uncased
+    merged = embed_texts(texts, real_embedder, cache=False)
+    assert np.array_equal(merged[0], merged[1])
 
 
 def test_cache_survives_interruption(tmp_path, fake_embedder):

@@ -13,9 +13,9 @@ from ..embed import (
     EmbeddingCache,
     check_vectors,
     get_embedder,
-    normalize_text,
     opened_cache,
     progress_bar,
+    unique_texts,
 )
 from ..exceptions import EmbeddingError, InputError
 from .client import require_distributed, stream
@@ -89,12 +89,12 @@ def embed_distributed(
 ) -> np.ndarray:
     """Embed texts on the workers of a Dask cluster, reusing the driver's cached vectors.
 
-    Texts are normalised (:func:`nichefinder.embed.normalize_text`) and deduplicated; the
-    driver's cache is read first and only the misses are sent to the workers, in partitions of
-    about ``partition_size`` texts. Each worker process builds the embedder once per model
-    string and keeps it for later tasks and calls. Each finished partition is stored in the
-    cache on the driver as it arrives, so an interrupted run resumes without embedding those
-    texts again.
+    Texts are normalised and near-exact copies merged (:func:`nichefinder.embed.unique_texts`);
+    the driver's cache is read first and only the misses are sent to the workers, in
+    partitions of about ``partition_size`` texts. Each worker process builds the embedder once
+    per model string and keeps it for later tasks and calls. Each finished partition is stored
+    in the cache on the driver as it arrives, so an interrupted run resumes without embedding
+    those texts again.
 
     Parameters
     ----------
@@ -148,8 +148,7 @@ def embed_distributed(
     embedder = get_embedder(model)  # its name only: the model itself loads on the workers
     by_name = model is None or isinstance(model, (str, Path))
     payload = None if model is None else str(model) if by_name else embedder
-    clean = [normalize_text(str(t)) for t in texts]
-    unique = list(dict.fromkeys(clean))
+    unique, positions = unique_texts(texts)
     keys = [EmbeddingCache.key(t) for t in unique]
     with opened_cache(cache) as store:
         found = store.get(embedder.name, keys) if store is not None else {}
@@ -159,7 +158,7 @@ def embed_distributed(
             store.misses += len(todo)
         log.info(
             "embedding %d texts on the cluster (%d unique, %d cached)",
-            len(clean), len(unique), len(unique) - len(todo),
+            len(texts), len(unique), len(unique) - len(todo),
         )
         if todo:
             if not by_name:
@@ -168,6 +167,5 @@ def embed_distributed(
                           embedder.name, store, found, partition_size, batch_size, show_progress)
     if not unique:
         return np.zeros((0, 0), dtype=np.float32)
-    index = {k: i for i, k in enumerate(keys)}
     table = np.stack([found[k] for k in keys]).astype(np.float32)
-    return table[[index[EmbeddingCache.key(t)] for t in clean]]
+    return table[positions]

@@ -26,6 +26,7 @@ from .texts import (
     load_embeddings,
     normalize_text,
     progress_bar,
+    unique_texts,
     unit_rows,
 )
 
@@ -54,5 +55,6 @@ __all__ = [
     "normalize_text",
     "opened_cache",
     "progress_bar",
+    "unique_texts",
     "unit_rows",
 ]

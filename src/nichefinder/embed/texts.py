@@ -1,6 +1,7 @@
 """Embed texts: L2-normalised vectors of posts, never computing one twice.
 
-:func:`embed_texts` prepares each text (:func:`normalize_text`), looks it up in the
+:func:`embed_texts` prepares each text (:func:`normalize_text`), merges exact and near-exact
+copies (:func:`unique_texts`), looks each one up in the
 :class:`~nichefinder.embed.cache.EmbeddingCache` and embeds only the misses, in batches.
 :func:`load_embeddings` reads precomputed vectors instead.
 """
@@ -29,6 +30,7 @@ __all__ = [
     "load_embeddings",
     "normalize_text",
     "progress_bar",
+    "unique_texts",
     "unit_rows",
 ]
 
@@ -37,6 +39,7 @@ log = logging.getLogger(__name__)
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _MENTION = re.compile(r"(?<![\w.@/])@\w+(?:@[\w-]+(?:\.[\w-]+)+)?")
+_RETWEET = re.compile(r"^(?:(?:rt|repost(?:ed)?)\s+@user\b\s*:?\s*)+", re.IGNORECASE)
 MAX_EMBED_CHARS = 2_000
 
 
@@ -66,6 +69,52 @@ def normalize_text(text: str) -> str:
         text = _MENTION.sub("@user", text)
     return " ".join(text.split())[:MAX_EMBED_CHARS]
 
+
+def unique_texts(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
+    """The distinct texts to embed, and each input text's position among them.
+
+    Texts are normalised (:func:`normalize_text`, which already makes links and @mentions
+    alike and collapses whitespace); near-exact copies are then merged: a retweet or repost
+    prefix (``RT @ann: ...``) is dropped and case is ignored, so a retweet, a copy-pasted
+    campaign post and a shouted variant of one text are embedded once. Each distinct text is
+    embedded as its first occurrence reads (without the prefix). The packaged model is
+    uncased, so ignoring case changes no vector; a cased model gives the first spelling's
+    vector to every spelling.
+
+    Parameters
+    ----------
+    texts : sequence of str
+
+    Returns
+    -------
+    unique : list of str
+        Distinct texts, in order of first occurrence.
+    positions : ndarray of int, shape (len(texts),)
+        ``unique[positions[i]]`` stands for ``texts[i]``.
+
+    Examples
+    --------
+    >>> unique, positions = unique_texts(
+    ...     ["Parcel late again https://t.co/a", "RT @ann: parcel late again http://b.co",
+    ...      "PARCEL  LATE AGAIN https://x.io", "refund please"])
+    >>> unique, positions.tolist()
+    (['Parcel late again link', 'refund please'], [0, 0, 0, 1])
+    """
+    index: dict[str, int] = {}
+    unique: list[str] = []
+    positions = np.empty(len(texts), dtype=np.intp)
+    for i, text in enumerate(texts):
+        clean = normalize_text(str(text))
+        if "@user" in clean[:40]:
+            clean = _RETWEET.sub("", clean) or clean
+        key = clean.lower()
+        at = index.get(key)
+        if at is None:
+            at = index[key] = len(unique)
+            unique.append(clean)
+        positions[i] = at
+    return unique, positions
+
 def embed_texts(
     texts: Sequence[str],
     model=None,
@@ -93,8 +142,8 @@ def embed_texts(
     Returns
     -------
     numpy.ndarray
-        ``(len(texts), d)`` float32 unit vectors, in the order of ``texts``. Identical texts are
-        embedded once.
+        ``(len(texts), d)`` float32 unit vectors, in the order of ``texts``. Identical and
+        near-exact copies (:func:`unique_texts`) are embedded once.
 
     Examples
     --------
@@ -103,12 +152,7 @@ def embed_texts(
     (2, 384)
     """
     embedder = get_embedder(model, show_progress=show_progress)
-    index: dict[str, int] = {}
-    positions = np.fromiter(
-        (index.setdefault(normalize_text(str(t)), len(index)) for t in texts),
-        dtype=np.intp, count=len(texts),
-    )
-    unique = list(index)
+    unique, positions = unique_texts(texts)
     with opened_cache(cache) as store:
         table = _lookup_or_embed(unique, embedder, store, batch_size, show_progress)
     log.debug("embedded %d texts as %d unique", len(texts), len(unique))
