@@ -110,10 +110,11 @@ def test_json_matches_schema_and_round_trips(tmp_path):
 
 
 def test_no_rejects_file_when_nothing_rejected(tmp_path):
-    (tmp_path / "rejects.csv").write_text("stale")
-    write_plan(small_plan(rejects=False), tmp_path)
-    assert not (tmp_path / "rejects.csv").exists()
-    assert not list(tmp_path.glob(".*.tmp"))  # no temp files left behind
+    write_plan(small_plan(), tmp_path / "out")
+    assert (tmp_path / "out/rejects.csv").exists()
+    write_plan(small_plan(rejects=False), tmp_path / "out")
+    assert not (tmp_path / "out/rejects.csv").exists()  # the stale one it wrote is dropped
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no temp folders left behind
 
 
 def test_markdown_states_every_verdict_and_escapes_posts():

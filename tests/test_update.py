@@ -174,7 +174,7 @@ def test_update_files_are_deterministic_and_readable(sample, plan_dir, tmp_path)
     b = write_update(update_plan(plan_dir, posts, embeddings=vectors, random_state=0),
                      tmp_path / "b")
     assert sorted(p.name for p in a.values()) == [
-        "rejects.csv", "update.json", "update.md", "update_assignments.csv"]
+        "update.json", "update.md", "update_assignments.csv", "update_rejects.csv"]
     for role in a:
         assert a[role].read_bytes() == b[role].read_bytes(), role
     data = json.loads(a["update"].read_text())
@@ -186,10 +186,10 @@ def test_update_files_are_deterministic_and_readable(sample, plan_dir, tmp_path)
     assert "empty" in a["rejects"].read_text()
     md = a["report"].read_text()
     assert "**Verdict: re-plan.** A new group emerged" in md and "## New groups" in md
-    # a later update without rejects removes the stale rejects.csv
+    # a later update without rejects removes the stale update_rejects.csv
     posts, vectors = batch(sample, FITS)
     write_update(update_plan(plan_dir, posts, embeddings=vectors), tmp_path / "a")
-    assert not (tmp_path / "a/rejects.csv").exists()
+    assert not (tmp_path / "a/update_rejects.csv").exists()
 
 
 def test_text_only_input_is_judged_without_people_or_time(sample, plan_dir, tmp_path):
@@ -377,3 +377,19 @@ def test_real_model_fits_held_out_weeks_and_spots_a_new_topic(sample, real_embed
     members = new.assignments[new.assignments["new_group"] == group.id].merge(sample, on="id")
     assert (members["topic"] == "careers").mean() >= 0.9
     assert len(members) >= 0.8 * len(careers)
+
+
+def test_update_into_the_plan_folder_keeps_the_plan_files(sample, plan_dir):
+    rejected = pd.DataFrame([{"source": "p.csv", "row": 3, "id": "z", "reason": "empty text",
+                              "content": "z,"}])
+    saved = read_plan(plan_dir)
+    write_plan(replace(saved, rejects=rejected), plan_dir)
+    before = {p.name: p.read_bytes() for p in plan_dir.iterdir()}
+    posts, vectors = batch(sample, FITS)
+    posts = pd.concat([posts, posts.head(1).assign(id="x1", text="")], ignore_index=True)
+    vectors = np.vstack([vectors, vectors[:1]])
+    write_update(update_plan(plan_dir, posts, embeddings=vectors), plan_dir)
+    after = {p.name: p.read_bytes() for p in plan_dir.iterdir()}
+    assert {k: v for k, v in after.items() if k in before and k != ".nichefinder-files"} == {
+        k: v for k, v in before.items() if k != ".nichefinder-files"}
+    assert "empty text" in (plan_dir / "update_rejects.csv").read_text()

@@ -274,10 +274,14 @@ def plan_command(obj, staff, out, scheduler, **options):
     rejected) to --out.
     """
     from .pipeline import NicheFinder
-    from .report import write_plan
+    from .report import check_plan_folder, write_plan
+    from .staff import load_staff
 
     arguments = _library_arguments(obj, **options)
     fit = {name: arguments.pop(name) for name in _FIT_ARGUMENTS}
+    # everything that can be checked is checked before the costly embedding
+    check_plan_folder(out, inputs=fit["conversations"])
+    staff = load_staff(staff) if staff is not None else None
     if scheduler is None:
         finder = NicheFinder(**arguments).fit(**fit)
     else:
@@ -314,7 +318,9 @@ def explain_command(obj, vary, as_csv, **options):
     fit = {name: arguments.pop(name) for name in _FIT_ARGUMENTS}
     table = NicheFinder(**arguments).fit(**fit).explain(vary=vary or None)
     if as_csv:
-        click.echo(table.to_csv(index=False), nl=False)
+        from .report.csvsafe import csv_text
+
+        click.echo(csv_text(table), nl=False)
         return
     base = int(table.loc[table["factor"] == 1.0, "n_feeds"].iloc[0]) if len(table) else 0
     click.echo(f"{base} feed(s) at the current thresholds. Moving one threshold at a time:")
@@ -336,10 +342,11 @@ def explain_command(obj, vary, as_csv, **options):
 def staff_command(obj, plan_path, staff, out, random_state):
     """Re-staff an existing PLAN (its folder or plan.json) from a new STAFF roster."""
     from .pipeline import restaff_plan
-    from .report import read_plan, write_plan
+    from .report import check_plan_folder, read_plan, write_plan
 
     saved = read_plan(plan_path)
     folder = plan_path if plan_path.is_dir() else plan_path.parent
+    check_plan_folder(out or folder, inputs=[staff])
     result = restaff_plan(saved, staff, random_state=random_state)
     written = write_plan(result, out or folder)
     _echo_summary(result, written, out or folder)
@@ -370,7 +377,8 @@ def report_command(plan_dir):
     default="nichefinder-update",
     show_default=True,
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder for update.json, update_assignments.csv, update.md (and rejects.csv).",
+    help="Folder for update.json, update_assignments.csv, update.md (and update_rejects.csv); "
+    "it may be the plan's own folder.",
 )
 @click.option("--columns", default=None, metavar="KNOWN=YOURS,...",
               help="Map your column names, e.g. text=body,author=user,timestamp=created_at.")
@@ -401,9 +409,10 @@ def update_command(obj, plan_dir, inputs, out, columns, input_format, model, emb
     emerged, a feed's volume collapsed, or much more noise). Exit status: 0, or 1 with
     --fail-on-drift when the verdict is re-plan; 2 on bad input.
     """
-    from .report import render_update_summary, write_update
+    from .report import check_update_folder, render_update_summary, write_update
     from .update import update_plan
 
+    check_update_folder(out, inputs=inputs)
     thresholds = None  # the plan's own
     if config:
         thresholds = _thresholds(config, settings)

@@ -8,8 +8,12 @@ reads it back.
 
 from .charts import plot_activity, plot_group_sizes, plot_map, sample_points, weekly_activity
 from .files import (
+    PLAN_FILES,
     REPORTS,
+    UPDATE_FILES,
     atomic_write,
+    check_plan_folder,
+    check_update_folder,
     plan_to_json,
     points_to_csv,
     read_plan,
@@ -24,8 +28,12 @@ from .html import render_html
 from .markdown import render_markdown, render_update_markdown, render_update_summary
 
 __all__ = [
+    "PLAN_FILES",
     "REPORTS",
+    "UPDATE_FILES",
     "atomic_write",
+    "check_plan_folder",
+    "check_update_folder",
     "md_escape",
     "plan_to_json",
     "plot_activity",

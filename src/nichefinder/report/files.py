@@ -4,9 +4,11 @@
 renderers of :mod:`nichefinder.report.markdown` and :mod:`nichefinder.report.html`),
 ``points.csv`` when the plan carries map coordinates, ``centroids.npy`` (the group centroids
 :mod:`nichefinder.update` places new posts with) when the plan carries them, and
-``rejects.csv`` when rows were rejected. Every file is written to a temporary name and renamed
-into place, so an interrupted run never leaves a half-written plan. ``read_plan`` loads a saved
-plan back.
+``rejects.csv`` when rows were rejected. The folder is replaced as a whole
+(:mod:`nichefinder.report.folder`), so an interrupted run leaves the old plan or the new one,
+and files nichefinder did not write are never dropped; CSV text cells are neutralised against
+spreadsheet formulas (:mod:`nichefinder.report.csvsafe`). ``read_plan`` loads a saved plan back,
+each field checked (:mod:`nichefinder.report.planfile`).
 """
 
 from __future__ import annotations
@@ -24,20 +26,22 @@ from ..exceptions import InputError
 from ..results import (
     CENTROIDS_FILE,
     SCHEMA_VERSION,
-    Feed,
-    Group,
     Plan,
-    Score,
-    StaffRole,
-    Summary,
     Update,
 )
+from .csvsafe import csv_text, read_back
+from .folder import check_folder, replace_folder
 from .html import render_html
 from .markdown import render_markdown, render_update_markdown
+from .planfile import plan_from_dict
 
 __all__ = [
+    "PLAN_FILES",
     "REPORTS",
+    "UPDATE_FILES",
     "atomic_write",
+    "check_plan_folder",
+    "check_update_folder",
     "plan_to_json",
     "points_to_csv",
     "read_plan",
@@ -59,19 +63,6 @@ def plan_to_json(plan: Plan) -> str:
 
 def _json_text(data: dict) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
-
-
-def _write_files(out: Path, files: dict, stale: list) -> dict[str, Path]:
-    """Write ``role -> (name, text)`` atomically in ``out`` (created if needed) after removing
-    the ``stale`` file names this output does not have; returns role -> path written."""
-    out.mkdir(parents=True, exist_ok=True)
-    for name in stale:
-        (out / name).unlink(missing_ok=True)
-    written = {}
-    for role, (name, text) in files.items():
-        atomic_write(out / name, text)
-        written[role] = out / name
-    return written
 
 
 def atomic_write(path: Path, text: str | bytes) -> None:
@@ -100,12 +91,13 @@ def points_to_csv(points: pd.DataFrame) -> str:
     ts = pd.to_datetime(ts, utc=True, errors="coerce")
     frame["timestamp"] = ts.dt.strftime("%Y-%m-%dT%H:%M:%SZ")
     frame["platform"] = points["platform"] if "platform" in points else pd.NA
-    return frame.to_csv(index=False, lineterminator="\n", float_format="%.4f")
+    return csv_text(frame, float_format="%.4f")
 
 
 def _read_points(path: Path, assignments: pd.DataFrame) -> pd.DataFrame:
     """Load ``points.csv`` and add ``group`` and ``feed`` from the assignments, by id."""
-    raw = pd.read_csv(path, dtype={"id": str, "platform": "string"}, keep_default_na=True)
+    raw = read_back(pd.read_csv(path, dtype={"id": str, "platform": "string"},
+                                keep_default_na=True), ["id", "platform"])
     points = pd.DataFrame(
         {"id": raw["id"], "x": raw["x"].astype(float), "y": raw["y"].astype(float)}
     )
@@ -140,19 +132,61 @@ def render_reports(plan: Plan) -> dict[str, tuple[str, str | bytes]]:
     return {role: (name, render(plan)) for role, (name, render) in REPORTS.items()}
 
 
+PLAN_FILES = ("plan.json", "assignments.csv", *(name for name, _ in REPORTS.values()),
+              "points.csv", "rejects.csv", CENTROIDS_FILE)
+"""Every file a plan folder may hold; :func:`write_plan` writes or drops only these."""
+
+UPDATE_FILES = ("update.json", "update_assignments.csv", "update.md", "update_rejects.csv")
+"""Every file :func:`write_update` writes or drops; an update never touches a plan's files."""
+
+
+def _write(out_dir, files: dict, drop) -> dict[str, Path]:
+    """Replace ``out_dir`` with one holding ``files`` (role -> (name, content)), in one swap;
+    role -> path written."""
+    by_name = {name: content for name, content in files.values()}
+    check_folder(out_dir, by_name, legacy=PLAN_FILES)
+    paths = replace_folder(out_dir, by_name, drop, legacy=PLAN_FILES)
+    return {role: paths[name] for role, (name, _) in files.items()}
+
+
+def check_plan_folder(out_dir, inputs=()) -> Path:
+    """Check before any work that a plan can be written to ``out_dir``
+    (:func:`nichefinder.report.folder.check_folder` with :data:`PLAN_FILES`).
+
+    Raises
+    ------
+    InputError
+        It cannot be made or written, or holds a plan file name nichefinder did not write, or
+        an input under one of those names.
+    """
+    return check_folder(out_dir, PLAN_FILES, inputs=inputs, legacy=PLAN_FILES)
+
+
+def check_update_folder(out_dir, inputs=()) -> Path:
+    """As :func:`check_plan_folder`, for the files of :data:`UPDATE_FILES`."""
+    return check_folder(out_dir, UPDATE_FILES, inputs=inputs, legacy=PLAN_FILES)
+
+
 def write_reports(plan: Plan, out_dir: str | Path) -> dict[str, Path]:
-    """Write (again) only the reports of :data:`REPORTS` to ``out_dir``, each atomically.
+    """Write (again) only the reports of :data:`REPORTS` to ``out_dir``; the folder's other
+    files stay as they are, and the folder is replaced in one swap.
 
     Returns
     -------
     dict
         File role -> path written.
     """
-    return _write_files(Path(out_dir), render_reports(plan), [])
+    return _write(out_dir, render_reports(plan), ())
 
 
 def write_plan(plan: Plan, out_dir: str | Path) -> dict[str, Path]:
-    """Write the plan's files to ``out_dir`` (created if needed), each atomically.
+    """Write the plan's files to ``out_dir`` (created if needed).
+
+    The folder is replaced as a whole (:func:`nichefinder.report.folder.replace_folder`): a
+    kill at any moment leaves the old plan or the new one. Files of :data:`PLAN_FILES` that
+    this plan does not have are dropped when nichefinder wrote them; every other file in the
+    folder is kept. Text cells of the CSV files are neutralised against spreadsheet formulas
+    (:mod:`nichefinder.report.csvsafe`).
 
     Returns
     -------
@@ -161,26 +195,16 @@ def write_plan(plan: Plan, out_dir: str | Path) -> dict[str, Path]:
     """
     files = {
         "plan": ("plan.json", plan_to_json(plan)),
-        "assignments": (
-            "assignments.csv",
-            plan.assignments.to_csv(index=False, lineterminator="\n"),
-        ),
+        "assignments": ("assignments.csv", csv_text(plan.assignments)),
         **render_reports(plan),
     }
-    stale = []
     if plan.points is not None:
         files["points"] = ("points.csv", points_to_csv(plan.points))
-    else:
-        stale.append("points.csv")
     if len(plan.rejects):
-        files["rejects"] = ("rejects.csv", plan.rejects.to_csv(index=False, lineterminator="\n"))
-    else:
-        stale.append("rejects.csv")
+        files["rejects"] = ("rejects.csv", csv_text(plan.rejects))
     if plan.centroids is not None and plan.fences is not None:
         files["centroids"] = (CENTROIDS_FILE, _npy_bytes(plan.centroids))
-    else:
-        stale.append(CENTROIDS_FILE)
-    return _write_files(Path(out_dir), files, stale)
+    return _write(out_dir, files, PLAN_FILES)
 
 
 def _npy_bytes(centroids) -> bytes:
@@ -198,21 +222,29 @@ def _read_centroids(folder: Path, meta: dict | None, n_groups: int):
     fix = "re-run nichefinder plan to write it again"
     try:
         centroids = np.load(path, allow_pickle=False)
-    except (OSError, ValueError) as exc:
-        raise InputError(f"{path.name} in {str(folder)!r} cannot be read ({exc}); {fix}",
-                         path=str(path)) from None
-    fences = np.asarray(meta.get("fences", ()), dtype=np.float64)
-    expected = (n_groups, int(meta.get("dimensions", -1)))
+    except (OSError, ValueError, EOFError) as exc:  # an empty file is an EOFError
+        raise InputError(f"{path.name} in {str(folder)!r} cannot be read "
+                         f"({str(exc) or type(exc).__name__}); {fix}", path=str(path)) from None
+    if not isinstance(centroids, np.ndarray) or centroids.dtype.kind not in "fiu":
+        raise InputError(f"{path.name} in {str(folder)!r} does not hold a table of numbers; "
+                         f"{fix}", path=str(path))
+    try:
+        fences = np.asarray(meta.get("fences", ()), dtype=np.float64)
+        dimensions = int(meta.get("dimensions", -1))
+    except (TypeError, ValueError):
+        raise InputError(f"plan.json in {str(folder)!r}: centroids.fences must be a list of "
+                         f"numbers and centroids.dimensions a whole number; {fix}",
+                         path=str(folder / "plan.json")) from None
+    expected = (n_groups, dimensions)
     if centroids.ndim != 2 or centroids.shape != expected or fences.shape != (n_groups,):
         raise InputError(
             f"{path.name} in {str(folder)!r} holds {centroids.shape} centroids and plan.json "
-            f"{fences.shape[0]} fences for {n_groups} groups of {expected[1]} dimensions; the "
-            f"files do not belong together; {fix}", path=str(path))
+            f"{fences.shape[0] if fences.ndim else 0} fences for {n_groups} groups of "
+            f"{expected[1]} dimensions; the files do not belong together; {fix}", path=str(path))
+    if not np.isfinite(centroids).all():
+        raise InputError(f"{path.name} in {str(folder)!r} holds values that are not finite; "
+                         f"{fix}", path=str(path))
     return centroids.astype(np.float32), fences
-
-
-def _score(d: dict) -> Score:
-    return Score(d["value"], d["passed"], tuple(d.get("evidence", ())), dict(d.get("metrics", {})))
 
 
 def read_plan(path: str | Path) -> Plan:
@@ -230,70 +262,62 @@ def read_plan(path: str | Path) -> Plan:
         raise InputError(
             f"{file.name} is not valid JSON (line {exc.lineno}: {exc.msg})", path=str(file)
         ) from exc
+    if not isinstance(data, dict):
+        raise InputError(f"{file.name} holds a {type(data).__name__}, not a plan object; re-run "
+                         "nichefinder plan", path=str(file))
     if str(data.get("schema_version", "")).split(".")[0] != SCHEMA_VERSION.split(".")[0]:
         raise InputError(
             f"{file.name} has schema_version {data.get('schema_version')!r}; this nichefinder "
             f"reads {SCHEMA_VERSION}; re-run nichefinder plan",
             path=str(file),
         )
-    groups = tuple(
-        Group(
-            **{
-                **g,
-                "keywords": tuple(g["keywords"]),
-                "representative_posts": tuple(g["representative_posts"]),
-                "reasons": tuple(g["reasons"]),
-                "scores": {k: _score(v) for k, v in g["scores"].items()},
-            }
-        )
-        for g in data["groups"]
-    )
-    feeds = tuple(
-        Feed(
-            **{
-                **f,
-                "groups": tuple(f["groups"]),
-                "platforms": tuple(f["platforms"]),
-                "keywords": tuple(f["keywords"]),
-                "code_of_conduct": tuple(f["code_of_conduct"]),
-                "notes": tuple(f["notes"]),
-                "staff": tuple(
-                    StaffRole(**{**r, "reasons": tuple(r["reasons"])}) for r in f["staff"]
-                ),
-            }
-        )
-        for f in data["feeds"]
-    )
-    assign_path = folder / "assignments.csv"
-    assignments = (
-        pd.read_csv(assign_path, dtype={"id": str, "group": "int64", "feed": "Int64"})
-        if assign_path.exists()
-        else pd.DataFrame(columns=["id", "group", "feed"])
-    )
-    rejects_path = folder / "rejects.csv"
-    rejects = (
-        pd.read_csv(rejects_path, dtype=str, keep_default_na=False)
-        if rejects_path.exists()
-        else pd.DataFrame(columns=["source", "row", "id", "reason", "content"])
-    )
+    parts = plan_from_dict(data, file.name)
+    assignments = _read_csv(folder / "assignments.csv", ["id", "group", "feed"],
+                            {"id": str, "group": "int64", "feed": "Int64"}, ["id"])
+    rejects = _read_csv(folder / "rejects.csv", ["source", "row", "id", "reason", "content"],
+                        str, None, keep_default_na=False)
     points_path = folder / "points.csv"
     points = _read_points(points_path, assignments) if points_path.exists() else None
-    centroids, fences = _read_centroids(folder, data.get("centroids"), len(groups))
-    center = (data.get("centroids") or {}).get("center")
-    center = None if center is None or centroids is None else np.asarray(center, np.float32)
-    return Plan(
-        summary=Summary(**data["summary"]),
-        groups=groups,
-        feeds=feeds,
-        assignments=assignments,
-        rejects=rejects,
-        staffing_notes=tuple(data.get("staffing_notes", ())),
-        parameters=data.get("parameters", {}),
-        points=points,
-        centroids=centroids,
-        fences=fences,
-        center=center,
-    )
+    meta = data.get("centroids")
+    if meta is not None and not isinstance(meta, dict):
+        raise InputError(f"{file.name}: centroids is a {type(meta).__name__}; expected an "
+                         "object; re-run nichefinder plan to write the plan again",
+                         path=str(file))
+    centroids, fences = _read_centroids(folder, meta, len(parts["groups"]))
+    center = (meta or {}).get("center")
+    center = None if center is None or centroids is None else _center(center, centroids, file)
+    return Plan(**parts, assignments=assignments, rejects=rejects, points=points,
+                centroids=centroids, fences=fences, center=center)
+
+
+def _center(value, centroids, file: Path):
+    try:
+        center = np.asarray(value, np.float32)
+    except (TypeError, ValueError):
+        center = None
+    if center is None or center.shape != (centroids.shape[1],):
+        raise InputError(f"{file.name}: centroids.center is not a list of {centroids.shape[1]} "
+                         "numbers; re-run nichefinder plan to write the plan again",
+                         path=str(file))
+    return center
+
+
+def _read_csv(path: Path, columns: list, dtype, text_columns, **options) -> pd.DataFrame:
+    """A CSV of a plan folder (empty with ``columns`` when absent), text cells restored."""
+    if not path.exists():
+        return pd.DataFrame(columns=columns)
+    try:
+        frame = pd.read_csv(path, dtype=dtype, **options)
+    except (ValueError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path.name} in {str(path.parent)!r} cannot be read "
+                         f"({str(exc).splitlines()[0][:200]}); re-run nichefinder plan to write "
+                         "it again", path=str(path)) from None
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise InputError(f"{path.name} in {str(path.parent)!r} has no column "
+                         f"{', '.join(missing)}; re-run nichefinder plan to write it again",
+                         path=str(path))
+    return read_back(frame, text_columns)
 
 
 def update_to_json(update: Update) -> str:
@@ -302,10 +326,12 @@ def update_to_json(update: Update) -> str:
 
 
 def write_update(update: Update, out_dir: str | Path) -> dict[str, Path]:
-    """Write ``update.json``, ``update_assignments.csv``, ``update.md`` and ``rejects.csv``.
+    """Write ``update.json``, ``update_assignments.csv``, ``update.md`` and
+    ``update_rejects.csv`` (only when rows were rejected).
 
-    Each file is written atomically (a temporary file and a rename); ``rejects.csv`` only when
-    rows were rejected (a stale one is removed). The same update gives the same bytes.
+    The files are named apart from a plan's, so ``--out`` may be the plan's own folder: the
+    plan's files are kept as they are. The folder is replaced in one swap, as by
+    :func:`write_plan`. The same update gives the same bytes.
 
     Returns
     -------
@@ -317,14 +343,10 @@ def write_update(update: Update, out_dir: str | Path) -> dict[str, Path]:
         raise InputError(f"--out {str(out)!r} is a file; give a folder for the update files")
     files = {
         "update": ("update.json", update_to_json(update)),
-        "assignments": ("update_assignments.csv", update.assignments.to_csv(
-            index=False, lineterminator="\n", float_format="%.4f")),
+        "assignments": ("update_assignments.csv",
+                        csv_text(update.assignments, float_format="%.4f")),
         "report": ("update.md", render_update_markdown(update)),
     }
-    stale = []
     if update.rejects is not None and len(update.rejects):
-        files["rejects"] = ("rejects.csv", update.rejects.to_csv(index=False,
-                                                                  lineterminator="\n"))
-    else:
-        stale.append("rejects.csv")
-    return _write_files(out, files, stale)
+        files["rejects"] = ("update_rejects.csv", csv_text(update.rejects))
+    return _write(out, files, UPDATE_FILES)
