@@ -20,7 +20,8 @@ returns ``None`` for any other string. The packaged default model (:data:`DEFAUL
 
 Each artefact (``model.onnx``, ``model-int8.onnx``, ``static-256.npz``) is made once, on first
 use, and kept under ``$NICHEFINDER_CACHE/models/<sha256 of the model files>/`` (default
-``~/.cache/nichefinder``); later runs load it in well under a second. Files are written to a
+``~/.cache/nichefinder``); later runs load it in well under a second. Files are built under a
+file lock (:func:`build_lock`, so concurrent first runs build each once) and written to a
 temporary name and renamed, so an interrupted export never leaves a broken artefact behind.
 
 The ONNX backends need ``onnxruntime`` and ``onnx`` (core dependencies of nichefinder); the
@@ -126,6 +127,29 @@ def artefact_dir(path: Path, cache_folder) -> Path:
     folder = root / f"{model_fingerprint(path)[:32]}-r{_RECIPE}"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+@contextlib.contextmanager
+def build_lock(folder: Path, timeout: float = 1800):
+    """Hold the artefact folder's build lock (a file lock shared by every process).
+
+    Two runs starting at once on a fresh machine would otherwise build the same artefact
+    together (ONNX Runtime's quantiser writes and deletes a fixed ``*-inferred.onnx`` beside
+    the graph); the second waits here and then finds the first one's file.
+    """
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(Path(folder) / ".build.lock"))
+    try:
+        lock.acquire(timeout=timeout)
+    except Timeout:
+        raise EmbeddingError(f"another nichefinder has been building the model files in "
+                             f"{folder} for over {timeout:.0f} s; if none is running, delete "
+                             f"{folder / '.build.lock'}") from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def atomic_target(final: Path) -> Path:

@@ -23,6 +23,7 @@ from .backends import (
     INSTALL_HINT,
     artefact_dir,
     atomic_target,
+    build_lock,
     check_mean_pooling,
     load_tokenizer,
     load_transformer,
@@ -63,37 +64,41 @@ def export_onnx(model=None, *, quantize: bool = False, cache_folder=None) -> Pat
     _, path = resolve_model(model)
     folder = artefact_dir(path, cache_folder)
     fp32 = folder / "model.onnx"
-    if not fp32.is_file():
-        _export_fp32(path, fp32)
-    if not quantize:
-        return fp32
     int8 = folder / "model-int8.onnx"
-    if not int8.is_file():
-        try:
-            from onnxruntime.quantization import QuantType, quantize_dynamic
-        except ImportError as exc:
-            raise MissingDependencyError(
-                f"the onnx-int8 backend needs onnxruntime; {INSTALL_HINT}"
-            ) from exc
-        log.info("quantising %s to int8", fp32)
-        tmp = atomic_target(int8)
-        try:
-            # per-channel scales keep cosine to the fp32 vectors at ~0.99 (per-tensor: ~0.97)
-            import onnx
-
-            with quiet():
-                quantize_dynamic(
-                    str(fp32), str(tmp), weight_type=QuantType.QInt8, per_channel=True,
-                    # the fused operators come from ONNX Runtime's own domain: tell the
-                    # quantiser their outputs are float
-                    extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
-                )
-            os.replace(tmp, int8)
-        finally:
-            tmp.unlink(missing_ok=True)
-    return int8
+    if fp32.is_file() and (not quantize or int8.is_file()):
+        return int8 if quantize else fp32
+    with build_lock(folder):  # another process may be building them: wait, then look again
+        if not fp32.is_file():
+            _export_fp32(path, fp32)
+        if quantize and not int8.is_file():
+            _quantize(fp32, int8)
+    return int8 if quantize else fp32
 
 
+def _quantize(fp32: Path, int8: Path) -> None:
+    """``int8``: the dynamically int8-quantised copy of the graph at ``fp32``."""
+    try:
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+    except ImportError as exc:
+        raise MissingDependencyError(
+            f"the onnx-int8 backend needs onnxruntime; {INSTALL_HINT}"
+        ) from exc
+    log.info("quantising %s to int8", fp32)
+    tmp = atomic_target(int8)
+    try:
+        # per-channel scales keep cosine to the fp32 vectors at ~0.99 (per-tensor: ~0.97)
+        import onnx
+
+        with quiet():
+            quantize_dynamic(
+                str(fp32), str(tmp), weight_type=QuantType.QInt8, per_channel=True,
+                # the fused operators come from ONNX Runtime's own domain: tell the
+                # quantiser their outputs are float
+                extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
+            )
+        os.replace(tmp, int8)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _export_fp32(path: Path, target: Path) -> None:

@@ -19,6 +19,7 @@ from ..vectors import normalise_rows, unit_vector
 from .backends import (
     artefact_dir,
     atomic_target,
+    build_lock,
     check_mean_pooling,
     load_tokenizer,
     load_transformer,
@@ -64,8 +65,6 @@ def distill_static(model=None, *, n_dims: int = 256, sif_coefficient: float = 1e
     >>> distill_static().name  # doctest: +SKIP
     'static-256-a0.0001.npz'
     """
-    import torch
-    from sklearn.decomposition import PCA
 
     _, path = resolve_model(model)
     check_mean_pooling(path)
@@ -73,6 +72,18 @@ def distill_static(model=None, *, n_dims: int = 256, sif_coefficient: float = 1e
     target = folder / f"static-{n_dims}-a{sif_coefficient:g}.npz"
     if target.is_file():
         return target
+    with build_lock(folder):  # another process may be distilling it: wait, then look again
+        if not target.is_file():
+            _distill(path, target, n_dims, sif_coefficient, batch_size)
+    return target
+
+
+def _distill(path: Path, target: Path, n_dims: int, sif_coefficient: float,
+             batch_size: int) -> None:
+    """Write the static table of the model at ``path`` to ``target`` (see distill_static)."""
+    import torch
+    from sklearn.decomposition import PCA
+
     log.info("distilling a static %d-dimension table from %s (once)", n_dims, path)
     tokenizer = load_tokenizer(path, None)
     vocab_size = tokenizer.get_vocab_size()
@@ -111,7 +122,6 @@ def distill_static(model=None, *, n_dims: int = 256, sif_coefficient: float = 1e
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
-    return target
 
 
 def _zipf_proba(tokenizer, vocab_size: int) -> np.ndarray:

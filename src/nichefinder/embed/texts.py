@@ -174,12 +174,21 @@ def _lookup_or_embed(unique, embedder, store, batch_size, show_progress):
         store.misses += len(todo)
     log.info("embedding %d unique texts (%d cached)", len(unique), len(unique) - len(todo))
     progress = progress_bar(len(todo), show_progress)
-    for start in range(0, len(todo), batch_size):
+    start = 0
+    while start < len(todo):
         batch = todo[start : start + batch_size]
+        start += len(batch)
         vectors = check_vectors(embedder.embed([unique[i] for i in batch]), len(batch),
                                 embedder.name)
         if store is not None:
             store.put(embedder.name, [keys[i] for i in batch], vectors)
+        if table is not None and table.shape[1] != vectors.shape[1]:
+            # the cached vectors have another size than the model's: embed those again too
+            log.warning("cached vectors of %s have %d dimensions, the model %d; embedding "
+                        "them again", embedder.name, table.shape[1], vectors.shape[1])
+            todo = np.concatenate([todo, np.flatnonzero(found)])
+            found[:] = False
+            table = None
         if table is None:
             table = np.zeros((len(unique), vectors.shape[1]), dtype=np.float32)
         table[batch] = vectors
