@@ -55,7 +55,7 @@ def test_plan_restaff_and_report(tmp_path):
     result = run("plan", SAMPLE / "conversations.csv", "--staff", SAMPLE / "staff.csv",
                  "--out", out, "--random-state", 0)
     assert result.exit_code == 0, result.output
-    assert "feed(s) recommended from" in result.output
+    assert "feeds recommended from" in result.output
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
         "assignments.csv", "centroids.npy", "plan.json", "points.csv", "report.html", "report.md"]
     assert "hit rate" in result.output  # the embedding cache's figures are printed

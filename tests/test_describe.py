@@ -36,7 +36,7 @@ def test_keywords_are_distinctive():
     assert {"parcel", "tracking"} <= set(descs[0].keywords)
     assert "refund" in descs[1].keywords
     assert "weather" not in descs[0].keywords + descs[1].keywords  # noise is left out
-    assert descs[1].label.startswith("Refund & ")
+    assert descs[1].label.startswith("Refund")
 
 
 def test_representative_posts_are_members_and_distinct():
@@ -83,3 +83,36 @@ def test_clean_fast_paths_match_the_three_patterns():
              for _ in range(3000)]
     assert [_clean(t) for t in texts] == [by_definition(t) for t in texts]
     assert _clean(12) == "12"
+
+
+def test_names_are_phrases_people_write():
+    from nichefinder.describe.names import is_fragment, name_groups
+
+    texts = ["Where is my refund? Money back please", "refund still not here, want my money back",
+             "money back guarantee and refund", "parcel tracking stuck",
+             "parcel tracking not moving",
+             "parcel tracking shows nothing", "Mr Jones here @bob http://x.co"]
+    names = name_groups(texts, [[0, 1, 2], [3, 4, 5]])
+    assert names == ["Money back", "Parcel tracking"]
+    for name in names:
+        words = name.lower().split()
+        assert len(set(words)) == len(words) and not is_fragment(name.lower())
+    # fragments, honorifics, handles, link residue and repeats are never candidates
+    assert all(is_fragment(p) for p in ["machine leaks and", "bills mr jones", "invoice invoice",
+                                        "payments listed", "the refund", "rt", "s2 refund"])
+
+
+def test_names_rank_by_the_embedding_and_the_neighbours():
+    from nichefinder.describe.names import name_groups
+
+    texts = ["espresso shot timing", "espresso shot grind", "grind size espresso shot",
+             "latte art milk", "milk jug latte art", "latte art pour"]
+    words = {"espresso shot": [1, 0, 0], "espresso": [0.8, 0.6, 0], "latte art": [0, 1, 0]}
+
+    def embed(phrases):  # a toy space: each phrase's direction, unknown ones orthogonal
+        vectors = np.array([words.get(p, [0, 0, 1]) for p in phrases], dtype=float)
+        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+    centres = np.array([[1.0, 0, 0], [0, 1.0, 0]])
+    names = name_groups(texts, [[0, 1, 2], [3, 4, 5]], centres=centres, embed=embed)
+    assert names == ["Espresso shot", "Latte art"]

@@ -191,5 +191,5 @@ def test_jupyter_view_is_escaped():
     view = plan._repr_html_()
     tags = parse(view).tags
     assert not [t for t, _ in tags if t in ("script", "img", "svg")]
-    assert "<b>nichefinder plan</b>: 2 feed(s) from 5 group(s)" in view
+    assert "<b>nichefinder plan</b>: 2 feeds from 5 groups" in view
     assert "<td style=\"text-align:right\">41.2</td>" in view

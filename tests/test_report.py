@@ -119,7 +119,7 @@ def test_no_rejects_file_when_nothing_rejected(tmp_path):
 
 def test_markdown_states_every_verdict_and_escapes_posts():
     md = render_markdown(small_plan())
-    assert "**1 feed(s)** recommended from **2 interest group(s)**" in md
+    assert "**1 feed** recommended from **2 interest groups**" in md
     assert "Group 1: crypto \\| giveaway (rejected)" in md
     assert "not genuine: 71% of posts come from 2 accounts" in md
     assert "<script>" not in md and "&lt;script&gt;" in md

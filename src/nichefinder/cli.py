@@ -104,9 +104,12 @@ def _echo_embedding(stats: dict) -> None:
 
 
 def _echo_summary(plan, written, out) -> None:
+    from .report.formats import plural
+
     s = plan.summary
     click.echo(
-        f"{s.feeds} feed(s) recommended from {s.groups} group(s); {s.rows_read} rows read: "
+        f"{plural(s.feeds, 'feed')} recommended from {plural(s.groups, 'group')}; "
+        f"{s.rows_read} rows read: "
         f"{s.rows_grouped} grouped, {s.rows_noise} noise, {s.rows_rejected} rejected."
     )
     for f in plan.feeds:
@@ -323,7 +326,10 @@ def explain_command(obj, vary, as_csv, **options):
         click.echo(csv_text(table), nl=False)
         return
     base = int(table.loc[table["factor"] == 1.0, "n_feeds"].iloc[0]) if len(table) else 0
-    click.echo(f"{base} feed(s) at the current thresholds. Moving one threshold at a time:")
+    from .report.formats import plural
+
+    click.echo(f"{plural(base, 'feed')} at the current thresholds. Moving one threshold at a "
+               "time:")
     click.echo(table.to_string(index=False))
 
 

@@ -81,7 +81,7 @@ def post_vectors(conv: Conversations, model=None, embeddings=None, *, cache=True
 
 
 def describe_and_measure(posts, vectors, labels, themes=None, *, settings=None,
-                         random_state=None
+                         random_state=None, embed=None
                          ) -> tuple[Groups, list[GroupDescription], Measurements]:
     """The groups' table, their descriptions and their measurements.
 
@@ -96,6 +96,9 @@ def describe_and_measure(posts, vectors, labels, themes=None, *, settings=None,
         Theme of each group.
     settings : MeasureSettings or Thresholds, optional
     random_state : int, RandomState or None
+    embed : callable, optional
+        Unit vectors of a list of texts with the posts' model: what ranks the groups' names
+        (:func:`nichefinder.describe.describe_groups`).
 
     Returns
     -------
@@ -104,7 +107,7 @@ def describe_and_measure(posts, vectors, labels, themes=None, *, settings=None,
     measurements : Measurements
     """
     groups = build_groups(posts, labels, vectors, themes)
-    descriptions = describe_groups(groups)
+    descriptions = describe_groups(groups, embed=embed)
     measurements = measure_groups(groups, descriptions, settings=settings,
                                   random_state=random_state)
     return groups, descriptions, measurements

@@ -177,7 +177,7 @@ class NicheFinder:
         )
         self.groups_, self.descriptions_, self.measurements_ = describe_and_measure(
             conv.posts, vectors, self.clustering_.labels, self.clustering_.themes,
-            settings=th, random_state=self._rng_seed,
+            settings=th, random_state=self._rng_seed, embed=self._embed,
         )
         self.points_ = project_2d(self.groups_, random_state=self._rng_seed)
         self.scores_ = judge_groups(self.measurements_, th)

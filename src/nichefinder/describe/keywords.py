@@ -18,6 +18,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
 from ..groups import Groups
 from ..results import NOISE
+from .names import name_groups
 
 __all__ = ["GroupDescription", "describe_groups", "class_tfidf"]
 
@@ -76,7 +77,8 @@ class GroupDescription:
     ----------
     id : int
     label : str
-        A short name built from the two top keywords ("Refund & charged twice").
+        A short noun phrase from the group's own posts ("Refund and money back"); see
+        :mod:`nichefinder.describe.names`.
     keywords : tuple of str
         Most distinctive first.
     representative_posts : tuple of str
@@ -215,9 +217,9 @@ def _label(keywords: tuple[str, ...]) -> str:
     return " & ".join(words)[:1].upper() + " & ".join(words)[1:]
 
 
-def describe_groups(groups: Groups, *, n_keywords: int = 8,
-                    n_examples: int = 3) -> list[GroupDescription]:
-    """Describe every group with keywords, a label and representative posts.
+def describe_groups(groups: Groups, *, n_keywords: int = 8, n_examples: int = 3,
+                    embed=None) -> list[GroupDescription]:
+    """Describe every group with keywords, a name and representative posts.
 
     Parameters
     ----------
@@ -226,6 +228,11 @@ def describe_groups(groups: Groups, *, n_keywords: int = 8,
         handles are ignored for keywords) and ``id``, their members and centres.
     n_keywords, n_examples : int
         How many keywords and posts to keep per group.
+    embed : callable, optional
+        Unit vectors of a list of texts with the posts' model: names are then ranked by how
+        well they represent the group and how distinct they are from its neighbours
+        (:func:`nichefinder.describe.names.name_groups`); without it, by how typical of the
+        group they are.
 
     Returns
     -------
@@ -240,7 +247,7 @@ def describe_groups(groups: Groups, *, n_keywords: int = 8,
     >>> posts = pd.DataFrame({"id": ["a", "b", "c", "d"], "text": texts})
     >>> groups = build_groups(posts, np.array([0, 0, 1, 1]), np.eye(4, dtype=np.float32))
     >>> [(d.label, d.keywords[:2]) for d in describe_groups(groups)]
-    [('Refund missing', ('refund missing',)), ('Late parcel', ('late parcel',))]
+    [('Refund', ('refund missing',)), ('Late', ('late parcel',))]
     """
     posts = groups.posts
     texts = posts["text"].tolist() if "text" in posts.columns else [""] * len(posts)
@@ -251,6 +258,7 @@ def describe_groups(groups: Groups, *, n_keywords: int = 8,
     weights = sp.csr_matrix(weights)
     rank = (np.argsort(np.argsort(np.array(terms, dtype=object), kind="stable"), kind="stable")
             if terms else None)
+    names = name_groups(texts, groups.members, centres=groups.centroids, embed=embed)
     out = []
     for gi, (group, members) in enumerate(zip(groups.ids, groups.members, strict=True)):
         keywords = _top_keywords(weights[gi], terms, n_keywords, rank) if terms else ()
@@ -259,7 +267,7 @@ def describe_groups(groups: Groups, *, n_keywords: int = 8,
         out.append(
             GroupDescription(
                 id=int(group),
-                label=_label(keywords) if keywords else f"group {int(group)}",
+                label=names[gi] or (_label(keywords[:1]) if keywords else f"group {int(group)}"),
                 keywords=keywords,
                 representative_posts=tuple(examples),
                 representative_ids=tuple(example_ids),

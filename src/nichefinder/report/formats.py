@@ -2,13 +2,19 @@
 
 Examples
 --------
->>> hours(1.50), pct(0.004), md_escape("a|b")
-('1.5', '<1%', 'a\\\\|b')
+>>> hours(1.50), pct(0.004), md_escape("a|b"), plural(1, "feed"), plural(9, "feed")
+('1.5', '<1%', 'a\\\\|b', '1 feed', '9 feeds')
 """
 
 from __future__ import annotations
 
-__all__ = ["hours", "md_escape", "pct"]
+__all__ = ["hours", "md_escape", "pct", "plural"]
+
+
+def plural(n: float, word: str, many: str | None = None) -> str:
+    """``n`` and ``word``, in the plural unless ``n`` is 1: "1 feed", "9 feeds", "2 people"."""
+    shown = hours(n) if isinstance(n, float) else f"{n:,}"
+    return f"{shown} {word if n == 1 else (many or word + 's')}"
 
 
 def hours(x: float) -> str:

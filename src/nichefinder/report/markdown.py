@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..results import Plan, Update
 from .formats import hours as _hours
-from .formats import md_escape
+from .formats import md_escape, plural
 from .formats import pct as _pct
 
 __all__ = ["render_markdown", "render_update_markdown", "render_update_summary"]
@@ -25,7 +25,8 @@ def render_markdown(plan: Plan) -> str:
     s = plan.summary
     lines = ["# Channel plan", ""]
     lines += [
-        f"**{s.feeds} feed(s)** recommended from **{s.groups} interest group(s)** found in "
+        f"**{plural(s.feeds, 'feed')}** recommended from **{plural(s.groups, 'interest group')}** "
+        "found in "
         f"{s.rows_read} rows: {s.rows_grouped} grouped, {s.rows_noise} off-topic (noise), "
         f"{s.rows_rejected} rejected as unusable input.",
         "",

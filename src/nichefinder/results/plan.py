@@ -43,6 +43,10 @@ CENTROIDS_FILE = "centroids.npy"
 """File of a plan folder holding the group centroids (``Plan.centroids``), next to ``plan.json``."""
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
 def to_builtins(value: Any) -> Any:
     """Convert tuples, numpy scalars and nested dataclasses to JSON-ready builtins."""
     if hasattr(value, "to_dict"):
@@ -359,7 +363,8 @@ class Plan:
         e = html.escape
         s = self.summary
         head = (
-            f"<p><b>nichefinder plan</b>: {s.feeds} feed(s) from {s.groups} group(s); "
+            f"<p><b>nichefinder plan</b>: {_plural(s.feeds, 'feed')} from "
+            f"{_plural(s.groups, 'group')}; "
             f"{s.rows_read} rows read, {s.rows_grouped} grouped, {s.rows_noise} noise, "
             f"{s.rows_rejected} rejected.</p>"
         )
