@@ -17,7 +17,7 @@ joined by "&" (the peer). It prints, per dataset and grouping:
 - ``category``: the same against the file's ``category`` column (the coarse names: hwu64's
   scenarios, clinc150's domains, crisislex's event types, reddit's interest groups);
 - ``repeat``: the share of names that repeat a word;
-- a few names beside their label.
+- a few names beside their label (misses first), and with ``--pipeline`` every feed's name.
 
 ``--embeddings-dir DIR`` reads ``DIR/<file stem>.int8.npy`` (rows aligned with the CSV).
 """
@@ -140,6 +140,8 @@ def main(argv=None) -> int:
                         for rows in found.members]
             evaluate(f"{path.stem} (pipeline groups)", texts, found, majority, cats,
                      coarse_names(majority), coarse, embed, args.show)
+            feeds = finder.plan().feeds
+            print(f"  {len(feeds)} feeds: " + "; ".join(f.name for f in feeds))
         sys.stdout.flush()
     return 0
 

@@ -64,9 +64,18 @@ def parse(html):
 
 
 def feed_sections(html):
-    """Text of each feed's article, by feed id."""
+    """Text of each feed's section, by feed id."""
     return {int(m.group(1)): m.group(2) for m in re.finditer(
-        r'<article class="card feed" id="feed-(\d+)".*?>(.*?)</article>', html, re.S)}
+        r'<section class="feed page" id="feed-(\d+)".*?>(.*?)</section>', html, re.S)}
+
+
+def before_appendix(html):
+    """The proposal's body: everything a client reads before the appendix."""
+    return html.split('<section id="appendix"')[0]
+
+
+def svgs_are_heatmaps(tags):
+    return all(a.get("class") == "heatmap" for t, a in tags if t == "svg")
 
 
 def test_self_contained_no_scripts_and_no_network():
@@ -84,6 +93,7 @@ def test_self_contained_no_scripts_and_no_network():
     assert "default-src 'none'" in csp and "script-src" not in csp
     assert {a.get("id") for t, a in tags if t == "figure"} == {
         "chart-map", "chart-sizes", "chart-activity"}
+    assert svgs_are_heatmaps(tags) and sum(t == "svg" for t, _ in tags) == 2  # one per feed
     assert len(html) < 1_500_000
 
 
@@ -92,29 +102,97 @@ def test_numbers_match_the_plan():
     html = render_html(plan)
     data = plan.to_dict()
     parsed = parse(html)
-    assert parsed.text["#n-feeds"] == [str(len(data["feeds"]))]
+    assert parsed.text["#n-feeds"] == [f"{len(data['feeds'])} feeds"]
     sections = feed_sections(html)
     assert sorted(sections) == [f["id"] for f in data["feeds"]]
+    numbers = parse(html.split('id="feed-numbers"')[1])
+    assert numbers.text[".posts-per-week"][:2] == [f"{f['posts_per_week']:.1f}"
+                                                   for f in data["feeds"]]
+    assert numbers.text[".hours-per-week"][:2] == [hours(f["hours_per_week"])
+                                                   for f in data["feeds"]]
     for f in data["feeds"]:
         one = parse(sections[f["id"]])
-        (ppw,) = one.text[".posts-per-week"]
-        (hpw,) = one.text[".hours-per-week"]
-        assert ppw == f"{f['posts_per_week']:.1f}"
-        assert hpw == hours(f["hours_per_week"])
         assert one.text[".staff-name"] == [r["name"] for r in f["staff"]]
         assert one.text[".staff-hours"] == [hours(r["hours_per_week"]) for r in f["staff"]]
         row = re.search(rf'<tr data-feed="{f["id"]}">(.*?)</tr>', html, re.S).group(1)
         cells = [c.strip() for c in re.findall(r'<td class="num">([^<]*)</td>', row)]
-        assert cells == [f"{f['posts_per_week']:.1f}", hours(f["hours_per_week"])]
-    # every group with its size and verdict
+        assert cells == [hours(f["hours_per_week"])]
+    # every group with its size and verdict, in the appendix
     for g in data["groups"]:
         assert re.search(rf'</span>{g["id"]}</td><td>{re.escape(g["label"])}</td>\s*'
                          rf'<td class="num">{g["size"]}</td>', html), g["id"]
-    s = data["summary"]
     total = sum(f["hours_per_week"] for f in data["feeds"])
-    assert f"{s['rows_grouped']}</span><span class=\"what\">posts in a group (of {s['rows_read']}" \
-        in html
-    assert hours(total) + '</span><span class="what">staff hours' in html
+    assert f"<strong>{hours(total)} hours a week</strong>" in html
+
+
+def test_hours_per_person_and_department_add_up():
+    plan = plan_with_points(300)
+    html = render_html(plan)
+    people = re.search(r'<table id="people-table">(.*?)</table>', html, re.S).group(1)
+    rows = re.findall(r"<tr><td>([^<]+)</td><td>([^<]+)</td><td class=\"num\">([^<]+)</td>"
+                      r"<td class=\"num\">([^<]+)</td>", people)
+    expected = {}
+    for f in plan.feeds:
+        for r in f.staff:
+            expected[r.name] = expected.get(r.name, 0) + r.hours_per_week
+    from html import unescape
+
+    assert {unescape(name): h for name, _, h, _ in rows} == {
+        n: hours(h) for n, h in expected.items()}
+    assert {unescape(name): float(fte) for name, _, _, fte in rows} == pytest.approx(
+        {n: h / 37.5 for n, h in expected.items()}, abs=0.051)
+    departments = re.search(r'<table id="department-table">(.*?)</table>', html, re.S).group(1)
+    assert "<td>support</td><td class=\"num\">2</td><td class=\"num\">6.5</td>" in departments
+
+
+def test_no_statistic_code_name_or_plural_s_before_the_appendix():
+    plan = plan_with_points(400)
+    body = before_appendix(render_html(plan, client="Acme", date="2 December 2026"))
+    text = re.sub(r"<[^>]+>", " ", body.split("</style>")[1])
+    for jargon in ("(s)", "cohesion", "silhouette", " fit ", "random_state", "buying_question",
+                   "product_howto", "verdict", "noise", "margin"):
+        assert jargon not in text, jargon
+    assert not re.search(r"\d+(\.\d+)?%", text)  # shares are in words before the appendix
+    scores = {f"{sc.value:.2f}" for g in plan.groups for sc in g.scores.values()}
+    assert scores and not [v for v in scores if v in text]  # no test scores
+    # the appendix keeps the evidence
+    appendix = render_html(plan).split('<section id="appendix"')[1]
+    assert "cohesion 0.61" in appendix and "random_state 0" in appendix
+
+
+def test_cover_summary_and_sections_a_proposal_needs():
+    plan = plan_with_points(400)
+    html = render_html(plan, client="Acme & Co", date="2 December 2026")
+    tags = parse(html)
+    assert tags.text["#client"] == ["Acme &amp; Co"] or tags.text["#client"] == ["Acme & Co"]
+    assert tags.text["#date"] == ["2 December 2026"]
+    assert tags.text["#period"] == ["1 January to 24 March 2024"]
+    for part in ("summary", "audience", "team", "rollout", "not-feeds", "appendix"):
+        assert f'id="{part}"' in html, part
+    for f_html in feed_sections(html).values():
+        for heading in ("What the audience wants", "When they talk", "Where, and why there",
+                        "Who runs it", "Code of conduct", "What success looks like"):
+            assert heading in f_html, heading
+        assert "Suggested posting and staffing window" in f_html
+        assert 2 <= f_html.count("<li>", f_html.index("What success looks like")) <= 3
+    assert "<title>Social channel proposal for Acme &amp; Co: 2 feeds</title>" in html
+    # the printed proposal starts each feed on a new page, on the paper asked for
+    assert ".page { break-before: page; }" in html and "size: A4;" in html
+    assert "size: Letter;" in render_html(plan, page_size="Letter")
+    with pytest.raises(ValueError, match="page size 'A5' is not known; use one of A4, Letter"):
+        render_html(plan, page_size="A5")
+
+
+def test_merged_groups_share_their_feeds_colour():
+    from nichefinder.report.charts import PALETTE, feed_color
+
+    plan = plan_with_points(300)
+    html = render_html(plan)
+    merged = re.search(r'<article class="card merged" id="group-2" style="--feed: ([^"]+)"',
+                       html)
+    assert merged and merged.group(1) == feed_color(1) == PALETTE[1]
+    assert f'id="feed-1" data-feed="1" style="--feed: {PALETTE[1]}"' in html
+    assert len(set(PALETTE)) == len(PALETTE) and "#F0E442" not in PALETTE  # no pale yellow
 
 
 def test_every_post_and_name_is_escaped():
@@ -126,15 +204,16 @@ def test_every_post_and_name_is_escaped():
     plan = replace(base, feeds=feeds, staffing_notes=HOSTILE[3:],
                    groups=tuple(replace(g, label=HOSTILE[1]) for g in base.groups),
                    points=base.points)
-    html = render_html(plan)
+    html = render_html(plan, client=HOSTILE[2], date=HOSTILE[0])
     tags = parse(html).tags
     assert [t for t, _ in tags].count("script") == 0
-    assert [t for t, _ in tags].count("svg") == 0
+    assert svgs_are_heatmaps(tags)
     assert not [a for _, attrs in tags for a in attrs if a.startswith("on")]
     assert all(a["src"].startswith("data:image/png;base64,") for t, a in tags if t == "img")
     assert "&lt;script&gt;document.title=&#39;pwned&#39;&lt;/script&gt;" in html
     assert "{{ 7*7 }}" in html and "&amp;lt;already escaped&amp;gt;" in html
-    assert "<title>Channel plan: 2 feed(s)</title>" in html
+    assert "<title>Social channel proposal for &#34;&gt;&lt;svg onload=alert(1)&gt;: 2 feeds" \
+        "</title>" in html
 
 
 def test_plan_without_points_or_feeds_still_renders():
@@ -142,19 +221,25 @@ def test_plan_without_points_or_feeds_still_renders():
     assert 'id="chart-map-missing"' in html and 'id="chart-activity-missing"' in html
     assert 'id="chart-sizes"' in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "The conversations carry no times" in html
     from dataclasses import replace
 
     plan = small_plan()
     empty = replace(plan, groups=(), feeds=(), summary=replace(plan.summary, groups=0, feeds=0))
     html = render_html(empty)
-    assert "we found no interest group that holds together" in html
+    assert '<strong id="n-feeds">no feed</strong>' in html
 
 
 def test_deterministic_and_written_with_the_plan(tmp_path):
-    plan = plan_with_points(300)
+    from nichefinder.report import read_plan, with_details
+
+    plan = with_details(plan_with_points(300), client="Acme", date="2 December 2026")
     assert render_html(plan) == render_html(plan)
+    assert plan.to_html() == render_html(plan)
     written = write_plan(plan, tmp_path)
     assert written["html"].read_text(encoding="utf-8") == render_html(plan)
+    # the details travel in plan.json: a re-rendering has the same cover
+    assert render_html(read_plan(tmp_path)).count("Acme") == render_html(plan).count("Acme")
 
 
 def test_map_is_sampled_and_keeps_every_group():

@@ -243,6 +243,50 @@ def _library_arguments(
     }
 
 
+_PROPOSAL_OPTIONS = [
+    click.option("--client", "client_name", default=None, metavar="NAME",
+                 help="Who the proposal is for, on its cover (kept in plan.json)."),
+    click.option("--date", "report_date", default=None, metavar="TEXT",
+                 help="The proposal's date as printed (default: today, UTC)."),
+    click.option("--period", default=None, metavar="TEXT",
+                 help="The period covered as printed (default: first to last post)."),
+    click.option("--pdf", is_flag=True,
+                 help="Also write report.pdf, printed by headless Chromium."),
+    click.option("--page-size", type=click.Choice(["A4", "Letter"]), default=None,
+                 help="Paper size of the printed proposal and PDF (default: A4)."),
+]
+
+
+def _proposal_options(command):
+    """The cover and PDF options that plan and report share."""
+    for option in reversed(_PROPOSAL_OPTIONS):
+        command = option(command)
+    return command
+
+
+def _with_proposal(plan, client_name, report_date, period, page_size):
+    from .report import with_details
+
+    return with_details(plan, client=client_name, date=report_date, period=period,
+                        page_size=page_size)
+
+
+def _check_pdf() -> None:
+    """Fail before any work when --pdf is asked for and no Chromium can print it."""
+    from .report.pdf import find_chromium
+
+    find_chromium()
+
+
+def _write_pdf(plan, folder: Path, written: dict | None = None) -> Path:
+    from .report import write_pdf
+
+    path = write_pdf(plan, Path(folder) / "report.pdf")
+    if written is not None:
+        written["pdf"] = path
+    return path
+
+
 @cli.command("plan")
 @_analysis_options
 @click.option(
@@ -265,9 +309,11 @@ def _library_arguments(
     help="Embed and assign on a running Dask cluster, e.g. tcp://host:8786 "
     "(pip install 'nichefinder[distributed]'; see docs/distributed.md).",
 )
+@_proposal_options
 @click.pass_obj
 @_friendly
-def plan_command(obj, staff, out, scheduler, **options):
+def plan_command(obj, staff, out, scheduler, client_name, report_date, period, pdf, page_size,
+                 **options):
     """Find the interest groups in INPUT files and plan feeds.
 
     INPUT files are CSV, JSON Lines, Parquet, or exports from X/Twitter (tweets.js), Reddit,
@@ -284,6 +330,8 @@ def plan_command(obj, staff, out, scheduler, **options):
     fit = {name: arguments.pop(name) for name in _FIT_ARGUMENTS}
     # everything that can be checked is checked before the costly embedding
     check_plan_folder(out, inputs=fit["conversations"])
+    if pdf:
+        _check_pdf()
     staff = load_staff(staff) if staff is not None else None
     if scheduler is None:
         finder = NicheFinder(**arguments).fit(**fit)
@@ -292,8 +340,10 @@ def plan_command(obj, staff, out, scheduler, **options):
 
         with connect_scheduler(scheduler) as client:
             finder = fit_distributed(NicheFinder(**arguments), client=client, **fit)
-    result = finder.plan(staff)
+    result = _with_proposal(finder.plan(staff), client_name, report_date, period, page_size)
     written = write_plan(result, out)
+    if pdf:
+        _write_pdf(result, out, written)
     _echo_embedding(finder.embedding_stats_)
     _echo_summary(result, written, out)
 
@@ -360,14 +410,20 @@ def staff_command(obj, plan_path, staff, out, random_state):
 
 @cli.command("report")
 @click.argument("plan_dir", type=click.Path(exists=True, path_type=Path))
+@_proposal_options
 @_friendly
-def report_command(plan_dir):
-    """Re-render report.md and report.html from a saved plan folder."""
+def report_command(plan_dir, client_name, report_date, period, pdf, page_size):
+    """Re-render report.md and report.html (and report.pdf with --pdf) from a saved plan
+    folder."""
     from .report import read_plan, write_reports
 
-    saved = read_plan(plan_dir)
+    if pdf:
+        _check_pdf()
+    saved = _with_proposal(read_plan(plan_dir), client_name, report_date, period, page_size)
     folder = plan_dir if plan_dir.is_dir() else plan_dir.parent
     names = [path.name for path in write_reports(saved, folder).values()]
+    if pdf:
+        names.append(_write_pdf(saved, folder).name)
     listed = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
     click.echo(f"Wrote {listed} to {folder}")
 

@@ -2,8 +2,9 @@
 
 :mod:`~nichefinder.report.markdown` and :mod:`~nichefinder.report.html` turn a plan into
 ``report.md`` and the self-contained ``report.html`` proposal (charts from
-:mod:`~nichefinder.report.charts`); :mod:`~nichefinder.report.files` writes a plan's folder and
-reads it back.
+:mod:`~nichefinder.report.charts`, words from :mod:`~nichefinder.report.sections`);
+:mod:`~nichefinder.report.pdf` prints the proposal to ``report.pdf``;
+:mod:`~nichefinder.report.files` writes a plan's folder and reads it back.
 """
 
 from .charts import plot_activity, plot_group_sizes, plot_map, sample_points, weekly_activity
@@ -24,8 +25,9 @@ from .files import (
     write_update,
 )
 from .formats import md_escape
-from .html import render_html
+from .html import render_html, with_details
 from .markdown import render_markdown, render_update_markdown, render_update_summary
+from .pdf import render_pdf, write_pdf
 
 __all__ = [
     "PLAN_FILES",
@@ -42,6 +44,7 @@ __all__ = [
     "points_to_csv",
     "read_plan",
     "render_html",
+    "render_pdf",
     "render_markdown",
     "render_reports",
     "render_update_markdown",
@@ -49,6 +52,8 @@ __all__ = [
     "sample_points",
     "update_to_json",
     "weekly_activity",
+    "with_details",
+    "write_pdf",
     "write_plan",
     "write_reports",
     "write_update",

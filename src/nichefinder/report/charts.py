@@ -2,9 +2,14 @@
 
 For notebooks as much as for the report:
 
-- :func:`plot_map`: the conversations in 2-D, coloured by group (needs ``plan.points``);
+- :func:`plot_map`: the conversations in 2-D, coloured by feed, so the groups a feed serves
+  together share its colour and number (needs ``plan.points``);
 - :func:`plot_group_sizes`: posts per group, coloured by verdict;
-- :func:`plot_activity`: posts per week for the largest groups (needs ``plan.points`` timestamps).
+- :func:`plot_activity`: posts per week of each feed (needs ``plan.points`` timestamps);
+- :func:`heatmap_svg`: a weekday x hour table as a small inline SVG.
+
+Colours are colour-blind safe and distinct: Okabe and Ito's palette (without its pale yellow),
+then Paul Tol's muted scheme; groups without a feed are grey.
 
 Figures are built with :class:`matplotlib.figure.Figure` directly, never through ``pyplot``, so
 rendering a report touches no global state and opens no window.
@@ -22,7 +27,10 @@ from ..exceptions import InputError, MissingDependencyError
 from ..results import NOISE, Plan
 
 __all__ = [
+    "PALETTE",
+    "feed_color",
     "group_color",
+    "heatmap_svg",
     "plot_activity",
     "plot_group_sizes",
     "plot_map",
@@ -40,11 +48,16 @@ MAX_LEGEND_GROUPS = 20
 MAX_BAR_GROUPS = 40
 """Groups drawn on the group-size chart (the largest; the table in the report lists all)."""
 
-MAX_ACTIVITY_GROUPS = 8
-"""Groups drawn one line each on the activity chart; the rest are summed as "other groups"."""
+MAX_ACTIVITY_GROUPS = 12
+"""Feeds drawn one line each on the activity chart (the busiest)."""
 
-NOISE_COLOR = "#c8c8c8"
-VERDICT_COLORS = {"feed": "#1b7837", "merged": "#5aae61", "rejected": "#b2182b"}
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000",
+           "#882255", "#44AA99", "#999933", "#332288", "#AA4499")
+"""Okabe-Ito (no yellow) then Tol muted: distinct for the common forms of colour blindness."""
+
+NOISE_COLOR = "#dddddd"
+UNSERVED_COLOR = "#a9a9a9"
+VERDICT_COLORS = {"feed": "#009E73", "merged": "#56B4E9", "rejected": "#D55E00"}
 
 
 def _require_matplotlib():
@@ -58,14 +71,22 @@ def _require_matplotlib():
     return Figure
 
 
+def feed_color(feed) -> str:
+    """The colour of a feed, the same on every chart and section; grey for no feed."""
+    if feed is None or pd.isna(feed) or int(feed) < 0:
+        return UNSERVED_COLOR
+    return PALETTE[int(feed) % len(PALETTE)]
+
+
 def group_color(group: int) -> str:
-    """The colour of a group, the same on every chart (``tab20`` by id; grey for noise)."""
+    """The colour of a group by its id (:data:`PALETTE`; grey for noise).
+
+    The report colours a group by the feed serving it (:func:`feed_color`); this is the colour
+    of a group on its own, for a chart of groups without feeds.
+    """
     if group == NOISE:
         return NOISE_COLOR
-    from matplotlib import colormaps
-    from matplotlib.colors import to_hex
-
-    return to_hex(colormaps["tab20"](int(group) % 20))
+    return PALETTE[int(group) % len(PALETTE)]
 
 
 def _short(text: str, width: int = 38) -> str:
@@ -126,12 +147,15 @@ def weekly_activity(plan: Plan) -> pd.DataFrame:
 
 
 def plot_map(plan: Plan, *, max_points: int = MAX_MAP_POINTS, figsize=(9.0, 6.5)):
-    """The conversations in 2-D, one colour per group, noise in grey.
+    """The conversations in 2-D: one colour and number per feed, grey for groups without one.
+
+    The groups a feed serves together share its colour and carry its number, so a merged group
+    is visibly tied to its feed.
 
     Parameters
     ----------
     plan : Plan
-        A plan with ``points`` (``x``, ``y``, ``group``).
+        A plan with ``points`` (``x``, ``y``, ``group``; ``feed`` when served).
     max_points : int, default=20000
         Posts drawn at most (see :func:`sample_points`).
 
@@ -153,41 +177,44 @@ def plot_map(plan: Plan, *, max_points: int = MAX_MAP_POINTS, figsize=(9.0, 6.5)
     fig = Figure(figsize=figsize, layout="constrained")
     ax = fig.add_subplot()
     size = float(np.clip(30000 / max(len(pts), 1), 1.5, 14))
-    noise = pts[pts["group"] == NOISE]
-    if len(noise):
-        ax.scatter(noise["x"], noise["y"], s=size * 0.6, c=NOISE_COLOR, linewidths=0,
-                   label="noise (off-topic)", rasterized=True)
-    by_id = {g.id: g for g in plan.groups}
+    feed_of = {g.id: g.feed for g in plan.groups}
+    groups = pts["group"].to_numpy()
+    served = np.array([feed_of.get(int(g)) is not None for g in groups])
+    noise = groups == NOISE
     handles = []
-    for gid in sorted(set(pts["group"]) - {NOISE}, key=lambda g: (-(by_id[g].size if g in by_id
-                                                                      else 0), g)):
-        sub = pts[pts["group"] == gid]
-        group = by_id.get(gid)
-        label = f"{gid}: {_short(group.label, 30)}" if group else str(gid)
-        served = group is None or group.feed is not None
-        h = ax.scatter(sub["x"], sub["y"], s=size, c=group_color(gid), linewidths=0,
-                       alpha=0.8 if served else 0.3, label=label, rasterized=True)
-        if len(handles) < MAX_LEGEND_GROUPS:  # the largest groups get a number on the map
-            cx, cy = float(np.median(sub["x"])), float(np.median(sub["y"]))
-            ax.annotate(str(gid), (cx, cy), ha="center", va="center", fontsize=8,
-                        fontweight="bold", bbox={"boxstyle": "round,pad=0.15", "fc": "white",
-                                                 "ec": group_color(gid), "alpha": 0.8})
-        handles.append(h)
-    shown = handles[:MAX_LEGEND_GROUPS]
-    if len(noise):
-        shown = shown + [ax.collections[0]]
-    if shown:
-        more = len(handles) > MAX_LEGEND_GROUPS
-        ax.legend(handles=shown, loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8,
-                  frameon=False, markerscale=max(1.0, 6 / size ** 0.5),
-                  title="group" + (f" (largest {MAX_LEGEND_GROUPS} of {len(handles)})"
-                                   if more else ""))
+    if noise.any():
+        handles.append(ax.scatter(pts["x"][noise], pts["y"][noise], s=size * 0.5, c=NOISE_COLOR,
+                                  linewidths=0, label="off-topic posts", rasterized=True))
+    rest = ~noise & ~served
+    if rest.any():
+        handles.append(ax.scatter(pts["x"][rest], pts["y"][rest], s=size * 0.7,
+                                  c=UNSERVED_COLOR, linewidths=0, alpha=0.6,
+                                  label="groups without a feed", rasterized=True))
+    for f in plan.feeds:
+        mine = np.isin(groups, list(f.groups))
+        if not mine.any():
+            continue
+        handles.append(ax.scatter(pts["x"][mine], pts["y"][mine], s=size, c=feed_color(f.id),
+                                  linewidths=0, alpha=0.85, rasterized=True,
+                                  label=f"{f.id + 1}: {_short(f.name, 32)}"))
+        for g in f.groups:  # every group the feed serves carries its number
+            sub = pts[groups == g]
+            if len(sub):
+                ax.annotate(str(f.id + 1), (float(np.median(sub["x"])),
+                                            float(np.median(sub["y"]))),
+                            ha="center", va="center", fontsize=8, fontweight="bold",
+                            bbox={"boxstyle": "round,pad=0.2", "fc": "white",
+                                  "ec": feed_color(f.id), "lw": 1.5})
+    if handles:
+        ax.legend(handles=handles[::-1], loc="center left", bbox_to_anchor=(1.01, 0.5),
+                  fontsize=8, frameon=False, markerscale=max(1.0, 6 / size ** 0.5),
+                  title="feed")
     ax.set_xticks([])
     ax.set_yticks([])
     for side in ax.spines.values():
         side.set_visible(False)
-    ax.set_title("What the audience talks about: one dot per post, one colour per group "
-                 "(faded: no feed)", fontsize=11, loc="left")
+    ax.set_title("What the audience talks about: one dot per post, one colour per feed",
+                 fontsize=11, loc="left")
     return fig
 
 
@@ -237,7 +264,7 @@ def plot_group_sizes(plan: Plan, *, max_groups: int = MAX_BAR_GROUPS, figsize=No
 
 
 def plot_activity(plan: Plan, *, max_groups: int = MAX_ACTIVITY_GROUPS, figsize=(9.0, 4.0)):
-    """Posts per week for the largest groups (one line each) and the rest summed.
+    """Posts per week of each feed (the busiest ``max_groups`` feeds), one line each.
 
     Returns
     -------
@@ -258,26 +285,58 @@ def activity_figure(plan: Plan, table: pd.DataFrame, *, max_groups: int, figsize
             "give the conversations a timestamp column to see activity over time"
         )
     Figure = _require_matplotlib()
-    by_id = {g.id: g for g in plan.groups}
-    order = sorted(table.columns, key=lambda g: (-int(table[g].sum()), g))
-    top, rest = order[:max_groups], order[max_groups:]
     fig = Figure(figsize=figsize, layout="constrained")
     ax = fig.add_subplot()
     weeks = table.index.to_pydatetime()
-    for gid in top:
-        label = f"{gid}: {_short(by_id[gid].label, 30)}" if gid in by_id else str(gid)
-        ax.plot(weeks, table[gid].to_numpy(), color=group_color(gid), linewidth=1.6, label=label,
+    feeds = sorted(plan.feeds, key=lambda f: (-f.posts_per_week, f.id))[:max_groups]
+    for f in feeds:
+        columns = [g for g in f.groups if g in table.columns]
+        if not columns:
+            continue
+        ax.plot(weeks, table[columns].sum(axis=1).to_numpy(), color=feed_color(f.id),
+                linewidth=1.8, label=f"{f.id + 1}: {_short(f.name, 30)}",
                 marker="o" if len(weeks) < 30 else None, markersize=3)
-    if rest:
-        ax.plot(weeks, table[rest].sum(axis=1).to_numpy(), color="#555555", linewidth=1.2,
-                linestyle="--", label=f"other {len(rest)} groups")
     ax.set_ylabel("posts per week")
     ax.set_ylim(bottom=0)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8, frameon=False)
-    ax.set_title("Activity over time: posts per week, largest groups", fontsize=11, loc="left")
+    if ax.get_lines():
+        ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8, frameon=False)
+    ax.set_title("Activity over time: posts per week of each feed", fontsize=11, loc="left")
     fig.autofmt_xdate()
     return fig
+
+
+def heatmap_svg(table: np.ndarray, color: str, *, title: str = "") -> str:
+    """A weekday x hour table (7 x 24, Monday first, UTC) as a small self-contained SVG.
+
+    Darker cells hold more posts; the SVG has a ``<title>`` for screen readers and no script.
+
+    Examples
+    --------
+    >>> svg = heatmap_svg(np.ones((7, 24), int), "#0072B2", title="When they talk")
+    >>> svg.startswith("<svg") and svg.count("<rect") == 7 * 24
+    True
+    """
+    from html import escape
+
+    cell, left, top = 16, 34, 16
+    width, height = left + 24 * cell + 2, top + 7 * cell + 2
+    peak = max(int(np.max(table)), 1)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="heatmap" role="img" '
+             f'viewBox="0 0 {width} {height}" width="{width}" height="{height}">',
+             f"<title>{escape(title)}</title>"]
+    for h in range(0, 24, 3):
+        parts.append(f'<text x="{left + h * cell + 1}" y="11" font-size="9" '
+                     f'fill="#5b6475">{h:02d}</text>')
+    for d, day in enumerate(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")):
+        y = top + d * cell
+        parts.append(f'<text x="0" y="{y + 11}" font-size="10" fill="#5b6475">{day}</text>')
+        for h in range(24):
+            alpha = 0.06 + 0.94 * (int(table[d, h]) / peak) ** 0.7
+            parts.append(f'<rect x="{left + h * cell}" y="{y}" width="{cell - 1}" '
+                         f'height="{cell - 1}" fill="{color}" fill-opacity="{alpha:.2f}"/>')
+    parts.append("</svg>")
+    return "".join(parts)
 
 
 def png_data_uri(fig, dpi: int = 110) -> str:

@@ -355,10 +355,45 @@ class Plan:
             f"unknown table {what!r}; choose one of 'groups', 'feeds', 'staff', 'assignments'"
         )
 
+    def to_html(self, **options) -> str:
+        """The self-contained HTML proposal (:func:`nichefinder.report.render_html`).
+
+        ``options``: ``client``, ``date``, ``period``, ``page_size``, ``max_points``.
+
+        Examples
+        --------
+        >>> html = plan.to_html(client="Kettle & Crumb", date="2 December 2026")  # doctest: +SKIP
+        """
+        from ..report.html import render_html
+
+        return render_html(self, **options)
+
+    def to_pdf(self, path=None, **options):
+        """The proposal as PDF, printed by headless Chromium (:mod:`nichefinder.report.pdf`).
+
+        Parameters
+        ----------
+        path : str or Path, optional
+            Where to write it; without it the PDF's bytes are returned.
+        **options
+            ``client``, ``date``, ``period``, ``page_size`` (``"A4"`` or ``"Letter"``).
+
+        Returns
+        -------
+        bytes or Path
+
+        Examples
+        --------
+        >>> plan.to_pdf("report.pdf", page_size="Letter")  # doctest: +SKIP
+        """
+        from ..report.pdf import render_pdf, write_pdf
+
+        return render_pdf(self, **options) if path is None else write_pdf(self, path, **options)
+
     def _repr_html_(self) -> str:
         """Jupyter view: the counts, the feeds with their staff, and every group's verdict.
 
-        Everything is escaped; the full proposal is :func:`nichefinder.proposal.render_html`.
+        Everything is escaped; the full proposal is :meth:`to_html` (and :meth:`to_pdf`).
         """
         e = html.escape
         s = self.summary
