@@ -123,7 +123,14 @@ def test_markdown_states_every_verdict_and_escapes_posts():
     assert "Group 1: crypto \\| giveaway (rejected)" in md
     assert "not genuine: 71% of posts come from 2 accounts" in md
     assert "<script>" not in md and "&lt;script&gt;" in md
-    assert "**Bob Jensen** (accounts), lead, 1.5 h/week (25% of their social time)" in md
+    assert "**Bob Jensen** (accounts), lead, 1.5 hours a week (0.04 FTE): owns billing" in md
+    assert "- What they want: Most posts are billing and refund questions." in md
+    # the plain words come first, the evidence (scores, shares) in the appendix
+    body, appendix = md.split("## Appendix: every group and its evidence")
+    assert "- **crypto \\| giveaway**: No feed: it does not look like real people talking" in body
+    assert "(s)" not in md and "0.20" not in body and "71%" not in body
+    assert "genuine: 0.20 (fail)" in appendix
+    assert "| Bob Jensen | accounts | 1.5 | 0.04 | lead on feed 0 |" in body
 
 
 def test_read_plan_errors(tmp_path):
@@ -177,4 +184,4 @@ def test_points_missing_timestamps_and_stale_file(tmp_path):
 def test_markdown_has_hours_per_person():
     md = render_markdown(small_plan())
     assert "## Hours per person" in md
-    assert "| Bob Jensen | accounts | 1.5 | 25% | lead on feed 0 |" in md
+    assert "| Bob Jensen | accounts | 1.5 | 0.04 | lead on feed 0 |" in md

@@ -12,6 +12,7 @@ from ..results import Plan, Update
 from .formats import hours as _hours
 from .formats import md_escape, plural
 from .formats import pct as _pct
+from .sections import fte, plain_notes, plain_reason, plain_staff_reasons, wants
 
 __all__ = ["render_markdown", "render_update_markdown", "render_update_summary"]
 
@@ -27,7 +28,7 @@ def render_markdown(plan: Plan) -> str:
     lines += [
         f"**{plural(s.feeds, 'feed')}** recommended from **{plural(s.groups, 'interest group')}** "
         "found in "
-        f"{s.rows_read} rows: {s.rows_grouped} grouped, {s.rows_noise} off-topic (noise), "
+        f"{s.rows_read} rows: {s.rows_grouped} grouped, {s.rows_noise} off-topic, "
         f"{s.rows_rejected} rejected as unusable input.",
         "",
         "Rule: run as many feeds as there are identifiable, substantial and genuine interest "
@@ -49,14 +50,20 @@ def render_markdown(plan: Plan) -> str:
         lines.append("")
         for f in plan.feeds:
             lines += _feed_section(f)
-    lines += ["## Every group and its verdict", ""]
-    for g in plan.groups:
-        lines += _group_section(g)
     lines += _people_section(plan)
     if plan.staffing_notes:
         lines += ["## Staffing gaps and needs", ""]
         lines += [f"- {md_escape(n)}" for n in plan.staffing_notes]
         lines.append("")
+    others = [g for g in plan.groups if g.verdict != "feed"]
+    if others:
+        lines += ["## Conversations without a feed of their own", ""]
+        lines += [f"- **{md_escape(g.label)}**: {md_escape(plain_reason(g, plan.feeds))}"
+                  for g in others]
+        lines.append("")
+    lines += ["## Appendix: every group and its evidence", ""]
+    for g in plan.groups:
+        lines += _group_section(g)
     notes = plan.parameters.get("data_notes") or []
     if notes:
         lines += ["## About the data", ""] + [f"- {md_escape(n)}" for n in notes] + [""]
@@ -64,27 +71,25 @@ def render_markdown(plan: Plan) -> str:
 
 
 def _feed_section(f) -> list[str]:
-    """One feed: audience, platforms, volume, intents, staff, notes, code of conduct."""
+    """One feed in plain words: audience, platforms, volume, wants, staff, notes, conduct."""
     lines = [f"### Feed {f.id}: {md_escape(f.name)}", ""]
     lines.append(f"- Audience talks about: {md_escape(', '.join(f.keywords))}")
+    lines.append(f"- What they want: {md_escape(wants(f))}")
     lines.append(f"- Where: {md_escape(', '.join(f.platforms) or 'unknown')}")
     lines.append(
-        f"- Volume: {f.posts_per_week:.1f} posts/week; workload {_hours(f.hours_per_week)} "
-        "staff hours/week"
+        f"- Volume: {f.posts_per_week:.1f} posts a week; {plural(f.hours_per_week, 'staff hour')} "
+        "a week"
     )
-    if f.intents:
-        top = sorted(f.intents.items(), key=lambda kv: (-kv[1], kv[0]))[:4]
-        lines.append("- Intents: " + ", ".join(f"{md_escape(k)} {v:.0%}" for k, v in top))
     if f.staff:
         lines.append("- Staff:")
         for r in f.staff:
-            why = "; ".join(r.reasons)
+            why = plain_staff_reasons(r.reasons)
             lines.append(
                 f"  - **{md_escape(r.name)}** ({md_escape(r.department)}), {r.role}, "
-                f"{_hours(r.hours_per_week)} h/week ({r.share_of_week:.0%} of their social "
-                f"time){': ' + md_escape(why) if why else ''}"
+                f"{plural(r.hours_per_week, 'hour')} a week ({fte(r.hours_per_week)} FTE)"
+                f"{': ' + md_escape(why) if why else ''}"
             )
-    for note in f.notes:
+    for note in plain_notes(f.notes):
         lines.append(f"- Note: {md_escape(note)}")
     if f.code_of_conduct:
         lines.append("- Code of conduct:")
@@ -122,12 +127,12 @@ def _people_section(plan: Plan) -> list[str]:
             entry[2].append(f"{r.role} on feed {f.id}")
     if not people:
         return []
-    lines = ["## Hours per person", "", "| person | department | hours/week | share of their "
-             "social time | roles |", "|---|---|---|---|---|"]
-    for (name, dept), (hours, share, roles) in sorted(people.items(),
-                                                      key=lambda kv: (-kv[1][0], kv[0])):
+    lines = ["## Hours per person", "", "| person | department | hours a week | FTE | roles |",
+             "|---|---|---|---|---|"]
+    for (name, dept), (hours, _, roles) in sorted(people.items(),
+                                                  key=lambda kv: (-kv[1][0], kv[0])):
         lines.append(
-            f"| {md_escape(name)} | {md_escape(dept)} | {_hours(hours)} | {share:.0%} | "
+            f"| {md_escape(name)} | {md_escape(dept)} | {_hours(hours)} | {fte(hours)} | "
             f"{md_escape(', '.join(roles))} |"
         )
     lines.append("")

@@ -186,19 +186,36 @@ def _days_text(days: list[int]) -> str:
 
 
 def wants(feed) -> str:
-    """What the feed's audience wants, in words: "Mostly buying questions, and some complaints
-    and support requests." (from the feed's intents; "other posts" is left out)."""
+    """What the feed's audience wants, in words, from its intents ("other posts" is the general
+    talk about its keywords).
+
+    Examples
+    --------
+    >>> from nichefinder.results import Feed
+    >>> wants(Feed(0, "Refunds", (0,), (), 1.0, 1.0, {"billing": 0.6, "complaint": 0.2},
+    ...            ("refund", "card")))
+    'Most posts are billing and refund questions, with some complaints and support requests.'
+    """
     from ..staff.intents import INTENTS
 
     named = sorted(((share, name) for name, share in feed.intents.items()
                     if name in INTENTS and name != "other" and share >= 0.05),
                    key=lambda x: (-x[0], x[1]))
-    if not named:
-        return "General conversation about " + ", ".join(feed.keywords[:3]) + "." \
-            if feed.keywords else "General conversation."
+    topics = _listed(list(feed.keywords[:3]))
     parts = [f"{in_words(share)} {INTENTS[name].label}" for share, name in named[:3]]
-    text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    return f"Besides general talk about {', '.join(feed.keywords[:3])}: {text}."
+    if not parts:
+        return f"General talk about {topics}." if topics else "General talk."
+    if feed.intents.get("other", 0.0) >= named[0][0]:
+        return f"Mostly general talk about {topics}, with {_listed(parts)}."
+    first, rest = named[0], parts[1:]
+    lead = f"{in_words(first[0]).capitalize()} posts are {INTENTS[first[1]].label}"
+    return lead + (f", with {_listed(rest)}." if rest else ".")
+
+
+def _listed(items: list[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] \
+        if items else ""
 
 
 def platform_lines(feed, group_platforms: dict[str, int]) -> list[dict[str, str]]:
