@@ -59,7 +59,8 @@ right left last next first second same different sure pretty quite rather almost
 whether via per etc whatever whichever anyway maybe perhaps im ive id dont cant wont didnt
 doesnt isnt arent wasnt couldnt wouldnt
 shouldnt youre theyre thats whats gonna wanna gotta yeah yep nope guys guy people day days time
-times week weeks year years month months"""
+times week weeks year years month months monday tuesday wednesday thursday friday saturday
+sunday morning evening tonight night"""
 
 EDGE_WORDS = frozenset(_FUNCTION.split())
 """Words a name never starts or ends with: function words, fragment verbs, adverbs, fillers."""
@@ -88,6 +89,8 @@ NEIGHBOUR_WEIGHT = 0.3
 """How much a candidate's likeness to the closest other group counts against it."""
 TYPICAL_WEIGHT = 0.05
 """How much the phrase's typicality (relative to the group's most typical) adds to its score."""
+PHRASE_BONUS = 0.03
+"""Added to a candidate of two or three words: a phrase says more than a single word."""
 FACET_MARGIN = 0.05
 """How much closer "Head and second" must be to the group than the head alone."""
 
@@ -264,7 +267,8 @@ def _rank(candidates: list[list[str]], typicality: list[np.ndarray], centres: np
             continue
         rows = np.array([at[c] for c in cs])
         typical = typicality[gi] / max(float(typicality[gi].max()), 1e-12)
-        score = _distinct(sims[rows], gi) + TYPICAL_WEIGHT * typical
+        phrase = np.array([" " in c for c in cs], dtype=np.float64)
+        score = _distinct(sims[rows], gi) + TYPICAL_WEIGHT * typical + PHRASE_BONUS * phrase
         order = np.lexsort((np.arange(len(cs)), -score))
         ranked.append([cs[j] for j in order])
         head = order[0]
