@@ -164,7 +164,8 @@ def test_dask_assigner_raises_what_assign_groups_raises(client):
 
 def test_distributed_plan_has_the_local_groups_and_feeds(client):
     options = dict(staff=SAMPLE / "staff.csv", sample_size=2_000, random_state=0, cache=False)
-    local = nichefinder.plan(SAMPLE / "conversations.csv", model=TopicEmbedder(), **options)
+    local = nichefinder.plan(SAMPLE / "conversations.csv", model=TopicEmbedder(),
+                             placement="model", **options)
     remote = nfd.plan(SAMPLE / "conversations.csv", client=client, model=TopicEmbedder(),
                       partition_size=500, chunk_rows=700, **options)
     assert remote.parameters["clustering"]["sample_size"] == 2_000  # assignment ran
@@ -301,7 +302,8 @@ def test_cli_plan_on_real_scheduler_and_worker_processes(real_cluster, posts, tm
     address, env = real_cluster
     posts.head(600).to_csv(tmp_path / "posts.csv", index=False)
     common = [sys.executable, "-m", "nichefinder", "plan", str(tmp_path / "posts.csv"),
-              "--sample-size", "300", "--no-cache", "--random-state", "0"]
+              "--sample-size", "300", "--placement", "model", "--no-cache",
+              "--random-state", "0"]
     local = subprocess.run([*common, "--out", str(tmp_path / "local")], env=env,
                            capture_output=True, text=True, timeout=300)
     assert local.returncode == 0, local.stderr[-3000:]

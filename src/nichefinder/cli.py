@@ -189,6 +189,14 @@ _ANALYSIS_OPTIONS = [
         default=None,
         help="Most posts clustered at once (default 30,000); the rest are assigned to groups.",
     ),
+    click.option(
+        "--placement",
+        type=click.Choice(["student", "model"]),
+        default="student",
+        show_default=True,
+        help="Beyond the sample: a cheap student embeds the posts and the model only those "
+        "it is unsure of (student), or the model embeds every post (model).",
+    ),
     click.option("--no-cache", is_flag=True, help="Do not read or write the embedding cache."),
     click.option(
         "--random-state",
@@ -223,6 +231,7 @@ def _library_arguments(
     min_cluster_size,
     method,
     sample_size,
+    placement,
     no_cache,
     random_state,
 ) -> dict:
@@ -237,6 +246,7 @@ def _library_arguments(
         "min_cluster_size": min_cluster_size,
         "method": method,
         "sample_size": sample_size,
+        "placement": placement,
         "random_state": random_state,
         "cache": not no_cache,
         "show_progress": obj["progress"],

@@ -2,6 +2,8 @@
 
 - :func:`post_vectors`: the unit vectors of the accepted posts, precomputed (an array or a
   ``.npy`` file, one row per post or per input row) or embedded through the cache;
+- :func:`placed_clustering`: above the sample size, the groups of a sample embedded by the
+  real model and every other post placed by a cheap student (:mod:`nichefinder.place`);
 - :func:`describe_and_measure`: from the posts' groups to the :class:`~nichefinder.groups.Groups`
   table, the descriptions and the measurements that the judge reads.
 
@@ -13,19 +15,30 @@ assignment on a Dask cluster.
 
 from __future__ import annotations
 
+import math
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
+from .cluster import SAMPLE_SIZE, cluster_embeddings
 from .describe import GroupDescription, describe_groups
-from .embed import embed_posts, get_embedder, load_embeddings, unit_rows
+from .embed import (
+    embed_posts,
+    embed_texts,
+    embedding_stats,
+    get_embedder,
+    load_embeddings,
+    opened_cache,
+    unit_rows,
+)
 from .exceptions import InputError
 from .groups import Groups, build_groups
 from .ingest import Conversations
 from .score.measure import measure_groups
 from .score.measurements import Measurements
 
-__all__ = ["describe_and_measure", "post_vectors"]
+__all__ = ["GivenLabels", "describe_and_measure", "placed_clustering", "post_vectors"]
 
 
 def post_vectors(conv: Conversations, model=None, embeddings=None, *, cache=True,
@@ -78,6 +91,91 @@ def post_vectors(conv: Conversations, model=None, embeddings=None, *, cache=True
         vectors = unit_rows(vectors)
         stats, name = {"posts": len(posts), "cache": None}, "precomputed"
     return vectors, stats, name
+
+
+class GivenLabels:
+    """A clustering estimator that returns labels decided elsewhere (``fit`` ignores ``X``).
+
+    Examples
+    --------
+    >>> GivenLabels([0, 0, -1]).fit(None).labels_.tolist()
+    [0, 0, -1]
+    """
+
+    def __init__(self, labels):
+        self.labels = labels
+
+    def fit(self, X):
+        self.labels_ = np.asarray(self.labels)
+        return self
+
+
+def placed_clustering(texts, embedder, *, cache=True, method="agglomerative",
+                      min_cluster_size=None, sample_size=None, random_state=None,
+                      show_progress=False, target_agreement=None):
+    """Vectors and groups of many posts from a sample the real model embeds and clusters.
+
+    :func:`nichefinder.place.place_posts` clusters a seeded sample of ``sample_size`` posts
+    embedded by ``embedder`` (with ``min_cluster_size`` scaled by the sampling fraction, as
+    :func:`~nichefinder.cluster.cluster_embeddings` does above its sample size) and places
+    the other posts by a student, the unsure ones by the real model; the same fences,
+    numbering and themes as every clustering then run on all posts.
+
+    Parameters
+    ----------
+    texts : sequence of str
+    embedder : Embedder
+        The real model; its vectors go through ``cache``.
+    cache : bool, path or EmbeddingCache, default True
+    method, min_cluster_size, sample_size, random_state, show_progress
+        As for :func:`~nichefinder.cluster.cluster_embeddings`.
+    target_agreement : float, optional
+        :func:`~nichefinder.place.place_posts`' target (default
+        :data:`~nichefinder.place.TARGET_AGREEMENT`).
+
+    Returns
+    -------
+    vectors : ndarray of float32, shape (n, d)
+    clustering : Clustering
+        ``parameters["placement"]`` holds the placement's figures (the real model's share).
+    stats : dict
+        The embedding step's record, as ``NicheFinder.embedding_stats_``, with the placement's.
+    """
+    from .place import TARGET_AGREEMENT, place_posts
+
+    n = len(texts)
+    sample_size = SAMPLE_SIZE if sample_size is None else sample_size
+    size = min_cluster_size if min_cluster_size is not None else max(5, round(math.sqrt(n) / 4))
+    inner = max(5, round(size * sample_size / n))
+    seed = int(np.random.RandomState(random_state).randint(0, 2**31 - 1)) \
+        if not isinstance(random_state, (int, np.integer)) else int(random_state)
+
+    def cluster(X):
+        return cluster_embeddings(X, min_cluster_size=inner, min_samples=max(2, inner // 5),
+                                  method=method, sample_size=len(X), random_state=seed,
+                                  show_progress=show_progress)
+
+    with opened_cache(cache) as store:
+        def embed(batch):
+            return embed_texts(batch, embedder, cache=False if store is None else store,
+                               show_progress=show_progress)
+
+        placed = place_posts(texts, embed, cluster, sample_size=sample_size, random_state=seed,
+                             target_agreement=target_agreement or TARGET_AGREEMENT,
+                             show_progress=show_progress)
+        stats = dict(embedding_stats(n, store), placement=dict(placed.stats))
+    result = cluster_embeddings(
+        placed.vectors, method=GivenLabels(placed.labels), min_cluster_size=size,
+        sample_size=n, random_state=seed, center=placed.clustering.center is not None,
+    )
+    params = dict(placed.clustering.parameters)
+    for key in ("n_rows", "min_cluster_size", "n_groups", "n_themes", "noise_share",
+                "theme_threshold", "theme_scores", "centred", "mean_cosine"):
+        if key in result.parameters:
+            params[key] = result.parameters[key]
+    params.update(sample_size=int(sample_size), sample_min_cluster_size=int(inner),
+                  placement=dict(placed.stats))
+    return placed.vectors, replace(result, parameters=params), stats
 
 
 def describe_and_measure(posts, vectors, labels, themes=None, *, settings=None,

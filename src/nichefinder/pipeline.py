@@ -15,14 +15,14 @@ import pandas as pd
 from sklearn.utils import check_random_state
 
 from . import __version__
-from .cluster import check_method, cluster_embeddings
+from .cluster import SAMPLE_SIZE, check_method, cluster_embeddings
 from .config import resolve_thresholds
 from .describe import project_2d
 from .embed import DEFAULT_MODEL, embed_texts, get_embedder
-from .exceptions import NotFittedError
+from .exceptions import InputError, NotFittedError
 from .explain import explain_thresholds
 from .feeds import recommend_feeds
-from .fit import describe_and_measure, post_vectors
+from .fit import describe_and_measure, placed_clustering, post_vectors
 from .ingest import Conversations, as_conversations
 from .results import NOISE, Plan, Summary
 from .score import judge_groups, measure_groups
@@ -59,6 +59,12 @@ class NicheFinder:
     assigner : callable, optional
         Replaces :func:`nichefinder.cluster.assign_groups` for that assignment, e.g.
         :class:`nichefinder.distributed.DaskAssigner` to run it on a Dask cluster.
+    placement : {"student", "model"}, default "student"
+        Above ``sample_size`` posts, when the posts are embedded here: ``"student"`` embeds
+        the sample with the model and places the other posts by a cheap student, asking the
+        model only for the posts the student is unsure of (:mod:`nichefinder.place`; the
+        share is in ``embedding_stats_["placement"]``); ``"model"`` embeds every post with
+        the model.
     random_state : int, RandomState or None
         Seed for every random step; the same seed and input give the same plan.
     cache : bool or path, default=True
@@ -103,6 +109,7 @@ class NicheFinder:
         method="agglomerative",
         sample_size=None,
         assigner=None,
+        placement="student",
         random_state=None,
         cache=True,
         show_progress=False,
@@ -111,6 +118,7 @@ class NicheFinder:
         self.method = method
         self.sample_size = sample_size
         self.assigner = assigner
+        self.placement = placement
         self.thresholds = thresholds
         self.min_cluster_size = min_cluster_size
         self.random_state = random_state
@@ -159,22 +167,31 @@ class NicheFinder:
         self._rng_seed = int(rng.randint(0, 2**31 - 1))
         self._embedder = get_embedder(self.model, show_progress=bool(self.show_progress))
         conv = as_conversations(conversations, columns, format)
-        vectors, self.embedding_stats_, _ = post_vectors(
-            conv, self._embedder, embeddings, cache=self.cache, show_progress=self.show_progress
-        )
+        if self._places(conv, embeddings):
+            vectors, self.clustering_, self.embedding_stats_ = placed_clustering(
+                conv.posts["text"].tolist(), self._embedder, cache=self.cache,
+                method=self.method, min_cluster_size=self.min_cluster_size,
+                sample_size=self.sample_size, random_state=self._rng_seed,
+                show_progress=self.show_progress,
+            )
+        else:
+            vectors, self.embedding_stats_, _ = post_vectors(
+                conv, self._embedder, embeddings, cache=self.cache,
+                show_progress=self.show_progress
+            )
+            log.info("clustering %d posts", len(vectors))
+            self.clustering_ = cluster_embeddings(
+                vectors,
+                min_cluster_size=self.min_cluster_size,
+                method=self.method,
+                sample_size=self.sample_size,
+                assign=self.assigner,
+                random_state=self._rng_seed,
+                show_progress=self.show_progress,
+            )
         self.conversations_ = conv
         self.embeddings_ = vectors
         th = self._thresholds()
-        log.info("clustering %d posts", len(vectors))
-        self.clustering_ = cluster_embeddings(
-            vectors,
-            min_cluster_size=self.min_cluster_size,
-            method=self.method,
-            sample_size=self.sample_size,
-            assign=self.assigner,
-            random_state=self._rng_seed,
-            show_progress=self.show_progress,
-        )
         self.groups_, self.descriptions_, self.measurements_ = describe_and_measure(
             conv.posts, vectors, self.clustering_.labels, self.clustering_.themes,
             settings=th, random_state=self._rng_seed, embed=self._embed,
@@ -182,6 +199,14 @@ class NicheFinder:
         self.points_ = project_2d(self.groups_, random_state=self._rng_seed)
         self.scores_ = judge_groups(self.measurements_, th)
         return self
+
+    def _places(self, conv, embeddings) -> bool:
+        """Whether the student places the posts beyond the sample (``placement``)."""
+        if self.placement not in ("student", "model"):
+            raise InputError(f"placement={self.placement!r}; use 'student' or 'model'")
+        limit = SAMPLE_SIZE if self.sample_size is None else self.sample_size
+        return (embeddings is None and self.placement == "student" and self.assigner is None
+                and len(conv.posts) > limit)
 
     def recommend(self, thresholds=None):
         """Judge the groups and recommend feeds (no staffing); cheap, re-runnable.
@@ -346,6 +371,7 @@ def plan(
     min_cluster_size=None,
     method="agglomerative",
     sample_size=None,
+    placement="student",
     random_state=None,
     cache=True,
     show_progress=False,
@@ -371,6 +397,8 @@ def plan(
     method : str or estimator, default "agglomerative"
     sample_size : int, optional
         Largest number of posts clustered at once (default 30,000); the rest are assigned.
+    placement : {"student", "model"}, default "student"
+        How the posts beyond the sample are embedded (see :class:`NicheFinder`).
     random_state : int or None
     cache : bool or path, default=True
     show_progress : bool or callable, default=False
@@ -393,6 +421,7 @@ def plan(
         min_cluster_size=min_cluster_size,
         method=method,
         sample_size=sample_size,
+        placement=placement,
         random_state=random_state,
         cache=cache,
         show_progress=show_progress,

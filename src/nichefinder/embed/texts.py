@@ -12,6 +12,7 @@ import html
 import logging
 import re
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -264,7 +265,8 @@ def progress_bar(total: int, show, label: str = "embedding"):
     show : bool or callable
         ``False`` (or nothing to do): no bar, the step does nothing. A callable
         ``show(total, label) -> step`` draws the bar (the command line passes one drawn with
-        click); ``True``: a plain line on stderr, redrawn in place.
+        click); ``True``: a plain line on stderr, redrawn in place, with the time left at the
+        rate so far.
     label : str
 
     Examples
@@ -277,11 +279,14 @@ def progress_bar(total: int, show, label: str = "embedding"):
         return lambda n: None
     if callable(show):
         return show(total, label)
-    done = [0]
+    done, start = [0], time.monotonic()
 
     def step(n: int) -> None:
         done[0] += n
-        sys.stderr.write(f"\r{label}: {done[0]:,} of {total:,} ({done[0] / total:.0%})")
+        elapsed = time.monotonic() - start
+        left = elapsed / done[0] * (total - done[0]) if done[0] else 0.0
+        eta = f", {left:,.0f} s left" if done[0] < total else f", {elapsed:,.0f} s"
+        sys.stderr.write(f"\r{label}: {done[0]:,} of {total:,} ({done[0] / total:.0%}{eta})")
         if done[0] >= total:
             sys.stderr.write("\n")
         sys.stderr.flush()
