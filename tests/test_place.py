@@ -123,6 +123,9 @@ def test_calibration_sends_the_low_margins_to_the_model():
     assert threshold == pytest.approx(0.1) and expected == pytest.approx(7 / 8)
     assert place._calibrate(margin, np.zeros(8, dtype=bool), 0.99) == (np.inf, 1.0)
     assert place._calibrate(margin, np.ones(8, dtype=bool), 0.99)[0] == 0.0
+    # a text posted many times weighs as many posts: its error alone exceeds the budget
+    weight = np.array([1, 1, 1, 20, 1, 1, 1, 1])
+    assert place._calibrate(margin, agrees, 0.9, weight)[0] == pytest.approx(0.3)
 
 
 def test_margins():

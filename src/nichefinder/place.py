@@ -9,10 +9,10 @@ centroids and fences), and hands the texts the student is unsure of to the real 
 
 * a text's **margin** is the smaller of the gap between its two most similar groups and the
   distance of its best similarity from that group's fence (where noise begins);
-* the margin below which the real model is asked is **calibrated** on a fifth of the sample
-  held out from the student's fit: the smallest margin at which the held-out texts placed by
-  the student would leave at most ``1 - target_agreement`` of all held-out texts in another
-  group than the real model's.
+* the margin below which the real model is asked is **calibrated** on a fifth of the sample's
+  texts held out from the student's fit: the smallest margin at which the held-out texts
+  placed by the student would leave at most ``1 - target_agreement`` of the held-out posts
+  (a text counts as many times as it is posted) in another group than the real model's.
 
 The vectors returned are the real model's where it embedded a text (the sample and the unsure
 texts) and the student's elsewhere; the later stages (centroids, cohesion, keywords, the map)
@@ -106,17 +106,19 @@ def student_margins(vectors, centroids, fences, center=None):
     return labels, np.minimum(gap, to_fence)
 
 
-def _calibrate(margin, agrees, target: float) -> tuple[float, float]:
+def _calibrate(margin, agrees, target: float, weight=None) -> tuple[float, float]:
     """The smallest margin above which the student may place texts, and the agreement that
-    gives on the held-out texts (those below go to the real model, which agrees)."""
+    gives on the held-out texts (those below go to the real model, which agrees); ``weight``
+    counts each text's posts."""
+    weight = np.ones(len(margin)) if weight is None else np.asarray(weight, dtype=np.float64)
     order = np.argsort(-margin, kind="stable")
-    wrong = np.cumsum(~agrees[order])
-    budget = (1.0 - target) * len(margin)
-    ok = np.flatnonzero(wrong <= budget)
+    wrong = np.cumsum(np.where(agrees[order], 0.0, weight[order]))
+    budget = (1.0 - target) * weight.sum()
+    ok = np.flatnonzero(wrong <= budget + 1e-9)
     if not ok.size:
         return np.inf, 1.0
     k = ok[-1]
-    return float(margin[order[k]]), 1.0 - wrong[k] / len(margin)
+    return float(margin[order[k]]), 1.0 - wrong[k] / weight.sum()
 
 
 def place_posts(
@@ -195,8 +197,9 @@ def place_posts(
         student = LinearStudent() if student is None else student
         features = student.features([unique[i] for i in np.concatenate([sampled, rest])])
         f_sample, f_rest = features[: len(sampled)], features[len(sampled):]
-        threshold, expected = _threshold(student, f_sample, table[sampled], C, F, center,
-                                         target_agreement, rng)
+        posts = np.bincount(positions, minlength=m)
+        threshold, expected = _threshold(student, f_sample, table[sampled], posts[sampled],
+                                         C, F, center, target_agreement, rng)
         student.fit(features=f_sample, targets=table[sampled])
         predicted = student.predict(features=f_rest)
         _, margin = student_margins(predicted, C, F, center)
@@ -219,13 +222,13 @@ def place_posts(
                      stats)
 
 
-def _threshold(student, features, targets, C, F, center, target, rng):
+def _threshold(student, features, targets, weight, C, F, center, target, rng):
     """Fit the student on four fifths of the sample's texts and calibrate the margin on the
-    rest (:func:`_calibrate`)."""
+    rest, each text weighing as many posts as it stands for (:func:`_calibrate`)."""
     order = rng.permutation(len(features))
     held = order[: max(1, int(_HELD_OUT * len(order)))]
     fit = order[len(held):]
     student.fit(features=features[fit], targets=targets[fit])
     real, _ = assign_groups(targets[held], C, F, center=center)
     placed, margin = student_margins(student.predict(features=features[held]), C, F, center)
-    return _calibrate(margin, placed == real, target)
+    return _calibrate(margin, placed == real, target, weight[held])
