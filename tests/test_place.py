@@ -166,8 +166,9 @@ def test_the_estimator_places_above_the_sample_size(texts, monkeypatch, tmp_path
     finder = nichefinder.NicheFinder(model, sample_size=1_000, random_state=0,
                                      cache=tmp_path / "c.sqlite")
     finder.fit(SAMPLE / "conversations.csv")
-    share = finder.embedding_stats_["placement"]["real_model_share"]
-    assert 0 < share < 1 and finder.embedding_stats_["embedded"] == model.n_texts
+    placed = finder.embedding_stats_["placement"]
+    assert 0 < placed["real_model_share"] < 1
+    assert finder.embedding_stats_["embedded"] == placed["sample_texts"] + placed["placed_by_model"]
     assert finder.plan().summary.feeds >= 3
     every = nichefinder.NicheFinder(TopicModel(), sample_size=1_000, placement="model",
                                     random_state=0, cache=False).fit(SAMPLE / "conversations.csv")
