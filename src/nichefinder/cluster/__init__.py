@@ -19,8 +19,10 @@ from .clustering import (
     check_method,
     cluster_embeddings,
 )
+from .confidence import Confidence
 from .consensus import ConsensusClustering
 from .density import DensityClustering
+from .leiden import LeidenClustering
 from .themes import THEME_PIECES
 
 __all__ = [
@@ -30,8 +32,10 @@ __all__ = [
     "THEME_PIECES",
     "Clusterer",
     "Clustering",
+    "Confidence",
     "ConsensusClustering",
     "DensityClustering",
+    "LeidenClustering",
     "assign_groups",
     "check_method",
     "cluster_embeddings",

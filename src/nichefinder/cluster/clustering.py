@@ -52,6 +52,7 @@ from sklearn.utils import check_random_state
 from ..exceptions import InputError
 from ..vectors import normalise_rows
 from .assign import assign_groups
+from .confidence import Confidence, measure_confidence
 from .consensus import ConsensusClustering
 from .density import DensityClustering
 from .geometry import (
@@ -66,6 +67,7 @@ from .geometry import (
     validate,
 )
 from .ladder import SELECTION_SE
+from .leiden import LeidenClustering
 from .themes import make_themes
 
 __all__ = ["CONE_COSINE", "METHODS", "SAMPLE_SIZE", "Clusterer", "Clustering", "check_method",
@@ -81,6 +83,7 @@ SAMPLE_SIZE = 30_000
 METHODS: dict[str, type] = {
     "agglomerative": ConsensusClustering,
     "hdbscan": DensityClustering,
+    "leiden": LeidenClustering,
 }
 """The clustering methods known by name. Each is made with those of ``min_cluster_size``,
 ``min_samples``, ``n_components``, ``merge_threshold``, ``random_state`` and ``show_progress``
@@ -124,6 +127,10 @@ class Clustering:
         Mean embedding subtracted before clustering (module docstring); centroids and
         fences live in that centred space, so pass it to :func:`assign_groups`. ``None``
         when the rows were not centred.
+    confidence : Confidence or None
+        How sure the count is (:class:`~nichefinder.cluster.confidence.Confidence`): groups
+        and themes in each resample the method ran, the chosen resolution and its stability,
+        each group's and theme's stability. ``None`` for methods that run no resamples.
     """
 
     labels: np.ndarray
@@ -133,6 +140,7 @@ class Clustering:
     centroids: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
     fences: np.ndarray = field(default_factory=lambda: np.zeros(0))
     center: np.ndarray | None = None
+    confidence: Confidence | None = None
 
     @property
     def n_groups(self) -> int:
@@ -289,9 +297,14 @@ class _Options:
 
 def _cluster(X, o: _Options, random_state, with_themes: bool = True) -> Clustering:
     """:func:`cluster_embeddings` on validated (and centred) rows."""
+    return _cluster_with_evidence(X, o, random_state, with_themes)[0]
+
+
+def _cluster_with_evidence(X, o: _Options, random_state, with_themes: bool = True):
+    """:func:`_cluster`, and the fitted estimator's graph and resamples (``_Evidence``)."""
     zero = ~X.any(axis=1)
     if zero.any():
-        return _without_zero_rows(X, zero, o, random_state, with_themes)
+        return _without_zero_rows(X, zero, o, random_state, with_themes), None
     n, dim = X.shape
     rng = check_random_state(random_state)
     say = logger.info if o.show_progress else logger.debug
@@ -317,18 +330,44 @@ def _cluster(X, o: _Options, random_state, with_themes: bool = True) -> Clusteri
     sample_size = SAMPLE_SIZE if o.sample_size is None else o.sample_size
     check_int("sample_size", sample_size, 2)
     if n > sample_size:
-        return _sample_and_assign(X, sample_size, rng, say, o, size, min_samples)
+        return _sample_and_assign(X, sample_size, rng, say, o, size, min_samples), None
     if n < 2 * size or n < 3:
         say("only %d rows for min_cluster_size=%d: every row is noise", n, size)
         params.update(n_components=None, n_micro=0, merge_threshold=None, theme_threshold=None)
-        return _empty(n, params, dim)
+        return _empty(n, params, dim), None
     model = _estimator(o, size, min_samples, rng)
     labels = _labels_of(model.fit(X) or model, n)
     params.update(getattr(model, "parameters_", None) or {})
     labels, _, _ = apply_fences(X, labels, o.assign_noise)
     labels = number_by_size(dissolve_small(labels, size))
     say("%d groups, %.1f%% noise", int(labels.max(initial=-1)) + 1, 100 * np.mean(labels < 0))
-    return _finish(X, labels, params, o.theme_threshold, rng, with_themes)
+    evidence = _Evidence.of(model, params)
+    return _finish(X, labels, params, o.theme_threshold, rng, with_themes, evidence), evidence
+
+
+@dataclass(frozen=True)
+class _Evidence:
+    """What a graph method leaves for the themes and the confidence: its node graph, the node
+    of each row, its resamples (per row) and its resolution."""
+
+    graph: Any
+    node: np.ndarray
+    resamples: list
+    resolution: float
+    resolution_stability: float | None
+
+    @classmethod
+    def of(cls, model, params):
+        graph = getattr(model, "graph_", None)
+        if graph is None:
+            return None
+        return cls(graph[0], graph[1], list(getattr(model, "resamples_", None) or []),
+                   float(params.get("resolution") or 1.0), params.get("resolution_stability"))
+
+    def confidence(self, labels: np.ndarray, themes: np.ndarray) -> Confidence:
+        row_themes = np.where(labels >= 0, themes[np.maximum(labels, 0)], -1)
+        return measure_confidence(labels, row_themes, self.resamples, self.resolution,
+                                  self.resolution_stability)
 
 
 def check_method(method) -> None:
@@ -342,7 +381,7 @@ def check_method(method) -> None:
     Traceback (most recent call last):
     ...
     nichefinder.exceptions.InputError: unknown clustering method 'kmeans'; use one of: \
-agglomerative, hdbscan, or pass an estimator with fit(X) and labels_
+agglomerative, hdbscan, leiden, or pass an estimator with fit(X) and labels_
     """
     if isinstance(method, str):
         if method not in METHODS:
@@ -391,7 +430,8 @@ def _without_zero_rows(X, zero, o: _Options, random_state, with_themes) -> Clust
     probabilities[~zero] = inner.probabilities
     params = dict(inner.parameters, n_rows=int(X.shape[0]), n_zero_rows=int(zero.sum()),
                   noise_share=float(np.mean(labels < 0)))
-    return Clustering(labels, probabilities, inner.themes, params, inner.centroids, inner.fences)
+    return Clustering(labels, probabilities, inner.themes, params, inner.centroids, inner.fences,
+                      confidence=inner.confidence)
 
 
 def _sample_and_assign(X, sample_size, rng, say, o: _Options, size, min_samples) -> Clustering:
@@ -403,7 +443,7 @@ def _sample_and_assign(X, sample_size, rng, say, o: _Options, size, min_samples)
     inner = replace(o, min_cluster_size=inner_size,
                     min_samples=max(2, min(min_samples, inner_size // 5)),
                     sample_size=sample_size)
-    fitted = _cluster(X[rows], inner, rng, with_themes=False)
+    fitted, evidence = _cluster_with_evidence(X[rows], inner, rng, with_themes=False)
     labels, _ = (o.assign or assign_groups)(X, fitted.centroids, fitted.fences,
                                             assign_noise=o.assign_noise)
     labels = number_by_size(dissolve_small(np.asarray(labels, dtype=np.intp), size))
@@ -412,14 +452,19 @@ def _sample_and_assign(X, sample_size, rng, say, o: _Options, size, min_samples)
         sample_min_cluster_size=int(inner_size), min_cluster_size=int(size),
     )
     say("assigned %d rows to %d groups", n, int(labels.max(initial=-1)) + 1)
-    return _finish(X, labels, params, o.theme_threshold, rng)
+    # a graph method's themes and confidence come from the sample's graph and resamples,
+    # read with the final groups of the sample's rows
+    return _finish(X, labels, params, o.theme_threshold, rng, True, evidence, rows)
 
 
-def _finish(X, labels, params, theme_threshold, rng, with_themes=True) -> Clustering:
-    """Membership strengths, themes and the parameters record of numbered groups.
+def _finish(X, labels, params, theme_threshold, rng, with_themes=True, evidence=None,
+            evidence_rows=None) -> Clustering:
+    """Membership strengths, themes, confidence and the parameters record of numbered groups.
 
     ``with_themes=False`` (a sample whose rows are all assigned again) leaves every group in
-    theme 0: the themes are made on all rows afterwards."""
+    theme 0: the themes are made on all rows afterwards. With a graph method's ``evidence``
+    (its resamples, of the rows ``evidence_rows``, default all) a :class:`Confidence` is
+    made."""
     k = int(labels.max(initial=-1)) + 1
     if k == 0:
         params.update(theme_threshold=None, n_groups=0, n_themes=0, noise_share=1.0)
@@ -427,19 +472,26 @@ def _finish(X, labels, params, theme_threshold, rng, with_themes=True) -> Cluste
     centroids = group_centroids(X, labels, k)
     probabilities = membership(X, labels, centroids)
     fences = member_fences(X, labels, centroids)
+    confidence = None
     if with_themes:
         themes, record = make_themes(X, labels, centroids, params["min_cluster_size"],
                                      theme_threshold, rng)
+        if evidence is not None and evidence.resamples:
+            seen = labels if evidence_rows is None else labels[evidence_rows]
+            confidence = evidence.confidence(seen, themes)
     else:
         themes, record = np.zeros(k, dtype=np.intp), {"theme_threshold": None}
     params.update(record)
+    if confidence is not None:
+        params["confidence"] = confidence.to_dict()
     params.update(
         theme_scores=[],
         n_groups=k,
         n_themes=int(themes.max()) + 1,
         noise_share=float(np.mean(labels < 0)),
     )
-    return Clustering(labels, probabilities, themes, params, centroids, fences)
+    return Clustering(labels, probabilities, themes, params, centroids, fences,
+                      confidence=confidence)
 
 
 def _empty(n: int, params: dict, dim: int = 0) -> Clustering:

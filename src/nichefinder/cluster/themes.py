@@ -106,3 +106,4 @@ def confusion_themes(X, labels, min_size, rng) -> tuple[np.ndarray, int]:
     np.add.at(votes, (labels[rows], piece_theme[own]), 1.0)
     groups = votes.argmax(axis=1)
     return numbered_themes(labels, groups), n_pieces
+
