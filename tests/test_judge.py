@@ -24,11 +24,12 @@ from nichefinder.score import (
 from nichefinder.score.checks import maximum
 from nichefinder.settings import part
 
-# the order plan.json has always listed the thresholds in
+# the order plan.json lists the thresholds in
 LISTED = [
-    "min_cohesion", "min_separation", "min_stability", "min_keyword_coverage", "n_bootstrap",
-    "silhouette_sample", "min_posts", "min_share", "min_posts_per_week", "min_authors",
-    "min_weeks_active", "max_single_day_share", "max_top_author_share", "min_effective_authors",
+    "min_cohesion", "min_separation", "min_predictability", "min_relative_cohesion",
+    "chatter_length_ratio", "n_folds", "silhouette_sample", "min_posts", "min_share",
+    "min_posts_per_week", "min_authors", "min_weeks_active", "max_single_day_share",
+    "burst_factor", "min_burst_share", "max_top_author_share", "min_effective_authors",
     "max_duplicate_share", "duplicate_similarity", "duplicate_window_hours",
     "min_duplicate_words", "max_burst_account_share", "min_reply_share", "min_identifiable",
     "min_substantial", "min_genuine", "merge_same_theme", "merge_similarity", "audience_overlap",

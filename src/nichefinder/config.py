@@ -4,7 +4,7 @@ A strategist sets all numbers in one place (``nichefinder.toml``, ``--set NAME=V
 ``thresholds={"min_authors": 40}``); each stage reads only its own part of them, a record of
 its own (:func:`nichefinder.settings.part`):
 
-- measuring reads :class:`~nichefinder.score.measurements.MeasureSettings` (``n_bootstrap``,
+- measuring reads :class:`~nichefinder.score.measurements.MeasureSettings` (``n_folds``,
   ``duplicate_similarity`` ...): changing one measures again;
 - judging reads :class:`~nichefinder.score.judge.VerdictThresholds` (``min_authors``,
   ``max_duplicate_share`` ...): changing one re-judges the same measurements;
@@ -24,7 +24,7 @@ Examples
 20
 >>> th.min_posts_for(10_000)   # max(min_posts, 1% of 10,000 grouped posts)
 100
->>> th.verdict.min_authors, th.measure.n_bootstrap
+>>> th.verdict.min_authors, th.measure.n_folds
 (20, 5)
 """
 

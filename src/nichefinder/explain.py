@@ -4,7 +4,7 @@ Each key threshold is moved to 0.5x ... 2x of its value, one at a time; the grou
 again from the same measurements (:func:`nichefinder.score.judge.judge_groups`) and the feeds
 formed again (:func:`nichefinder.feeds.merge.form_feeds`): nothing is embedded or measured
 again. Only what the judge and the feed forming read can move; a measurement setting
-(``duplicate_similarity``, ``n_bootstrap`` ...) changes the measurements themselves, so moving
+(``duplicate_similarity``, ``n_folds`` ...) changes the measurements themselves, so moving
 it means planning again with it.
 """
 
@@ -32,6 +32,7 @@ DEFAULT_VARY = (
     "max_top_author_share",
     "max_duplicate_share",
     "min_cohesion",
+    "min_predictability",
     "audience_overlap",
 )
 """The thresholds :func:`explain_thresholds` moves unless told which."""

@@ -1,8 +1,21 @@
 """Cohesion: is a group *identifiable*, in the geometry of its posts' embeddings.
 
-How close a group's posts sit to their centroid (cohesion), to the nearest other group's
-(separation), whether they stay with their group when every centroid is re-estimated from
-bootstrap resamples (stability), and a cosine silhouette on a sample (reported, not judged).
+Identifiable means people talk about one thing, in any words, so the evidence is semantic, not
+lexical (a refund group says refund, reimbursement, compensation and money back):
+
+- *cohesion*: how close a group's posts sit to their centroid, and the same relative to the
+  audience's typical group (``relative_cohesion``: the group's cohesion over the median
+  group's), so a paraphrase-rich audience is not judged on a crisp audience's scale;
+- *separation*: the margin between cohesion and the posts' similarity to the nearest group
+  of *another theme* (groups of one theme are one feed's topic in different words, so being
+  close to a sibling is no failure);
+- *predictability*: how well a group's posts are predicted from their embedding: the share of
+  its posts whose nearest centroid, estimated without them (``n_folds``-fold cross-validation),
+  belongs to its own theme;
+- *length*: the median words of its posts over the audience's median, which with the relative
+  cohesion tells off-topic small talk (short generic posts, loosely related) from a topic;
+- a cosine silhouette on a sample (reported, not judged).
+
 The centroids are the :class:`~nichefinder.groups.Groups` table's.
 """
 
@@ -63,15 +76,16 @@ def measure_cohesion(groups: Groups, settings: MeasureSettings, rng) -> dict[int
     ----------
     groups : Groups
     settings : MeasureSettings
-        ``n_bootstrap`` and ``silhouette_sample`` are read.
+        ``n_folds`` and ``silhouette_sample`` are read.
     rng : numpy.random.RandomState
-        Draws the bootstrap resamples, then the silhouette sample.
+        Draws the folds, then the silhouette sample.
 
     Returns
     -------
     dict of int to dict
-        Per group: ``cohesion``, ``nearest_group``, ``nearest_similarity``, ``separation``,
-        ``stability`` and ``silhouette`` (``None`` where not measurable).
+        Per group: ``cohesion``, ``relative_cohesion``, ``nearest_group`` (the nearest group
+        of another theme), ``nearest_similarity``, ``separation``, ``predictability``,
+        ``length_ratio``, ``median_words`` and ``silhouette`` (``None`` where not measurable).
     """
     emb, labels, ids = groups.embeddings, groups.labels, groups.ids
     cent = groups.centroids
@@ -82,49 +96,79 @@ def measure_cohesion(groups: Groups, settings: MeasureSettings, rng) -> dict[int
         noise_c = unit_vector(noise_c)
     grouped = np.flatnonzero(~noise)
     own = np.searchsorted(ids, labels[grouped])
-    stability = _stability(emb, groups.members, grouped, own, settings.n_bootstrap, rng)
+    theme = _theme_codes(groups)
+    predictability = _predictability(emb, groups.members, grouped, own, theme,
+                                     settings.n_folds, rng)
     sil = _silhouette(emb, ids, grouped, own, settings.silhouette_sample, rng)
+    words = _words(groups)
+    audience_words = float(np.median(words[grouped])) if len(grouped) else 0.0
+    cohesion = np.array([float((emb[rows].astype(np.float64, copy=False) @ cent[i]).mean())
+                         for i, rows in enumerate(groups.members)])
+    typical = float(np.median(cohesion)) if len(cohesion) else 0.0
     out: dict[int, dict] = {}
     for i, g in enumerate(ids):
         x = emb[groups.members[i]].astype(np.float64, copy=False)
         nearest = cross = None
-        if len(ids) > 1:
-            between = cent @ cent[i]
-            between[i] = -np.inf
-            j = int(np.argmax(between))
+        others = np.flatnonzero(theme != theme[i])
+        if len(others):
+            j = int(others[np.argmax(cent[others] @ cent[i])])
             nearest = int(ids[j])
-            both = x @ cent[[i, j]].T
-            cohesion = float(both[:, 0].mean())
-            cross = float(both[:, 1].mean())
-        else:
-            cohesion = float((x @ cent.T)[:, 0].mean())
-            if noise_c is not None:
-                cross = float((x @ noise_c).mean())
+            cross = float((x @ cent[j]).mean())
+        elif noise_c is not None:
+            cross = float((x @ noise_c).mean())
+        g_words = float(np.median(words[groups.members[i]]))
         out[int(g)] = {
-            "cohesion": cohesion,
+            "cohesion": float(cohesion[i]),
+            "relative_cohesion": float(cohesion[i] / typical) if typical > 0 else None,
             "nearest_group": nearest,
             "nearest_similarity": cross,
-            "separation": None if cross is None else cohesion - cross,
-            "stability": float(stability[i]) if len(ids) > 1 else None,
+            "separation": None if cross is None else float(cohesion[i]) - cross,
+            "predictability": None if predictability is None else float(predictability[i]),
+            "median_words": g_words,
+            "length_ratio": g_words / audience_words if audience_words > 0 else None,
             "silhouette": sil.get(int(g)),
         }
     return out
 
 
-def _stability(emb, members, grouped, own, n_bootstrap, rng) -> np.ndarray:
-    """Share of each group's posts nearest their own centroid when every centroid is estimated
-    from a bootstrap resample of its group, averaged over ``n_bootstrap`` resamples."""
+def _theme_codes(groups: Groups) -> np.ndarray:
+    """Theme of each group as a code; a group without a theme is a theme of its own."""
+    known = [t for t in groups.themes if t is not None]
+    base = (max(known) + 1) if known else 0
+    return np.array([t if t is not None else base + i for i, t in enumerate(groups.themes)])
+
+
+def _words(groups: Groups) -> np.ndarray:
+    """Words in each post (whitespace-separated)."""
+    posts = groups.posts
+    if "text" not in posts.columns:
+        return np.ones(len(groups.labels))
+    return posts["text"].astype(str).str.split().str.len().to_numpy(dtype=float)
+
+
+def _predictability(emb, members, grouped, own, theme, n_folds, rng) -> np.ndarray | None:
+    """Share of each group's posts whose nearest centroid, estimated from the other folds,
+    is a group of the same theme (``n_folds``-fold cross-validated nearest centroid)."""
     k = len(members)
-    stability = np.zeros(k)
-    if k < 2:
-        return stability
-    n = max(int(n_bootstrap), 1)
-    for _ in range(n):
-        boot = normalise_rows(np.vstack(
-            [_mean64(emb, rng.choice(idx, size=len(idx), replace=True)) for idx in members]))
-        nearest = _nearest(emb, grouped, boot)
-        stability += np.bincount(own[nearest == own], minlength=k) / np.bincount(own, minlength=k)
-    return stability / n
+    if k < 2 or len(np.unique(theme)) < 2:
+        return None
+    n_folds = max(int(n_folds), 2)
+    fold = rng.randint(0, n_folds, size=len(grouped))
+    hit = np.zeros(len(grouped), dtype=bool)
+    dim = emb.shape[1]
+    for f in range(n_folds):
+        test = fold == f
+        if not test.any():
+            continue
+        sums = np.zeros((k, dim))
+        train = grouped[~test]
+        np.add.at(sums, own[~test], emb[train].astype(np.float64, copy=False))
+        norms = np.linalg.norm(sums, axis=1)
+        sums[norms == 0] = 0.0
+        centres = normalise_rows(sums)
+        nearest = _nearest(emb, grouped[test], centres)
+        hit[test] = theme[nearest] == theme[own[test]]
+    return np.bincount(own, weights=hit, minlength=k) / np.maximum(np.bincount(own, minlength=k), 1)
 
 
 def _silhouette(emb, ids, grouped, own, sample, rng) -> dict[int, float]:

@@ -62,21 +62,29 @@ class VerdictThresholds(Settings):
 
     Parameters
     ----------
-    min_cohesion : float, default 0.35
+    min_cohesion : float, default 0.3
         *Identifiable.* Lowest mean cosine similarity of a group's posts to their (normalised)
-        centroid. With all-MiniLM-L6-v2, unrelated social posts sit near 0.3 to their centroid and a
-        topic we can name sits at 0.5-0.7.
+        centroid. With all-MiniLM-L6-v2, unrelated posts sit near 0.1-0.2 to each other and a
+        topic sits at 0.35-0.8: crisp intent sets at 0.5-0.8, organic Reddit comments on one
+        subject at 0.35-0.5. The floor only stops what is no topic at all.
     min_separation : float, default 0.05
-        *Identifiable.* Lowest margin between the group's cohesion and the mean similarity of its
-        posts to the nearest *other* group's centroid.
-    min_stability : float, default 0.5
-        *Identifiable.* Lowest share of a group's posts that stay nearest to their own centroid
-        when every group's centroid is re-estimated from bootstrap resamples.
-    min_keyword_coverage : float, default 0.6
-        *Identifiable.* Lowest share of a group's posts that contain at least one of its
-        keywords: a topic we can name is one whose name words the posts actually use. Scattered
-        small talk (weather, football, the weekend) clusters loosely and its keywords cover few
-        of its posts.
+        *Identifiable.* Lowest margin between the group's cohesion and its posts' mean
+        similarity to the nearest group of *another theme*. Groups of one theme are one topic in
+        different words and share a feed, so closeness to a sibling is not held against a group.
+    min_predictability : float, default 0.7
+        *Identifiable.* Lowest share of the group's posts whose nearest centroid, estimated
+        without them (cross-validated), is a group of its own theme: people talk about one
+        thing when their posts can be told from the rest by meaning alone. Genuine groups of
+        real audiences score 0.9-1; a mixture of unrelated posts below 0.6.
+    min_relative_cohesion : float, default 0.8
+        *Identifiable*, for groups of short posts only (see ``chatter_length_ratio``): lowest
+        cohesion relative to the audience's median group. Off-topic small talk ("same here",
+        the weather, the weekend) is short and only loosely related, wherever it sits; a topic
+        of short posts is as tight as the audience's other topics. Relative, so a diffuse
+        audience is not judged on a crisp one's scale.
+    chatter_length_ratio : float, default 0.6
+        *Identifiable.* A group whose median post has fewer words than this share of the
+        audience's median is *short*, and must then clear ``min_relative_cohesion``.
     min_posts : int, default 30
         *Substantial.* Floor on a group's posts. The bar used is
         ``max(min_posts, ceil(min_share * grouped posts))``: see :meth:`min_posts_for`.
@@ -95,7 +103,10 @@ class VerdictThresholds(Settings):
     max_single_day_share : float, default 0.5
         *Substantial* (sustained) and *genuine* (burst). Highest share of a group's posts on its
         busiest day; above it the group is a one-day spike. Not judged when the data covers a
-        single day.
+        single day. A group with a *burst* (a busiest day far above its usual rate:
+        :class:`~nichefinder.score.measurements.MeasureSettings` ``burst_factor``) is judged
+        on its posts without the burst: when they are substantial alone the group earns a feed
+        that leaves the burst's posts out, and says so.
     max_top_author_share : float, default 0.25
         *Genuine.* Highest share of a group's posts from its most active account.
     min_effective_authors : float, default 5.0
@@ -121,10 +132,11 @@ class VerdictThresholds(Settings):
     """
 
     # identifiable
-    min_cohesion: float = setting(0.35)
+    min_cohesion: float = setting(0.3)
     min_separation: float = setting(0.05)
-    min_stability: float = setting(0.5, share=True)
-    min_keyword_coverage: float = setting(0.6, share=True)
+    min_predictability: float = setting(0.7, share=True)
+    min_relative_cohesion: float = setting(0.8)
+    chatter_length_ratio: float = setting(0.6)
     # substantial
     min_posts: int = setting(30)
     min_share: float = setting(0.01, share=True)
@@ -174,7 +186,7 @@ def _signed(x: float, t: float) -> float:
 def _cohesion(m, th, _settings):
     cohesion = m["cohesion"]
     cross = m.get("nearest_similarity")
-    vs = f" vs {cross:.2f} to the nearest other group" if cross is not None else ""
+    vs = f" vs {cross:.2f} to the nearest other theme's group" if cross is not None else ""
     yield minimum(
         "cohesion", cohesion, th.min_cohesion,
         f"posts sit close together: cohesion {cohesion:.2f}{vs}",
@@ -188,7 +200,7 @@ def _separation(m, th, _settings):
     if sep is None:
         return
     other = m.get("nearest_group")
-    other_txt = f"group {other}" if other is not None else "the noise"
+    other_txt = f"group {other} (another theme)" if other is not None else "the noise"
     yield minimum(
         "separation", sep, th.min_separation,
         f"distinct from {other_txt}: margin {sep:.2f}",
@@ -197,28 +209,42 @@ def _separation(m, th, _settings):
     )
 
 
-def _stability(m, th, _settings):
-    stab = m.get("stability")
-    if stab is None:
+def _predictability(m, th, _settings):
+    pred = m.get("predictability")
+    if pred is None:
         return
     yield minimum(
-        "stability", stab, th.min_stability,
-        f"stable: {stab:.0%} of posts stay with the group when it is resampled",
-        f"unstable: only {stab:.0%} of posts stay with the group when it is resampled "
-        f"(needs {th.min_stability:.0%})",
+        "predictability", pred, th.min_predictability,
+        f"one subject: {pred:.0%} of its posts are told apart from other themes by meaning",
+        f"no one subject: only {pred:.0%} of its posts are told apart from other themes by "
+        f"meaning (needs {th.min_predictability:.0%})",
     )
 
 
-def _keywords(m, th, _settings):
+def _chatter(m, th, _settings):
+    ratio, rel = m.get("length_ratio"), m.get("relative_cohesion")
+    if ratio is None or rel is None or ratio >= th.chatter_length_ratio:
+        return
+    words = m.get("median_words")
+    yield minimum(
+        "chatter", rel, th.min_relative_cohesion,
+        f"short posts ({words:g} words, {ratio:.0%} of the audience's median) on one topic: "
+        f"cohesion {rel:.0%} of the audience's typical group",
+        f"small talk: short posts ({words:g} words, {ratio:.0%} of the audience's median), "
+        f"loosely related: cohesion {rel:.0%} of the audience's typical group "
+        f"(needs {th.min_relative_cohesion:.0%} when posts are short)", score=_ratio,
+    )
+
+
+def _ratio(x: float, t: float) -> float:
+    """Score of a ratio in ``[0, 2]`` that should be at least ``t``."""
+    return at_least(x, t, 0.0, 2.0)
+
+
+def _keywords(m, _th, _settings):
     coverage = m.get("keyword_coverage")
-    if coverage is None:
-        return
-    yield minimum(
-        "keywords", coverage, th.min_keyword_coverage,
-        f"nameable: its keywords appear in {coverage:.0%} of its posts",
-        f"no clear name: its keywords appear in only {coverage:.0%} of its posts "
-        f"(needs {th.min_keyword_coverage:.0%})",
-    )
+    if coverage is not None:
+        yield f"its keywords appear in {coverage:.0%} of its posts"
 
 
 def _silhouette(m, _th, _settings):
@@ -231,6 +257,7 @@ def _silhouette(m, _th, _settings):
 
 def _volume(m, th, _settings):
     n = int(m["n_posts"])
+    burst = int(m.get("burst_posts") or 0)
     bar = th.min_posts_for(int(m["n_grouped"]))
     n_authors, weeks = m.get("n_authors"), m.get("weeks_active")
     people = (
@@ -238,6 +265,15 @@ def _volume(m, th, _settings):
         if n_authors is not None else ""
     )
     span = f" over {plural(weeks, 'week')}" if weeks is not None else ""
+    if burst:
+        rest = n - burst
+        yield minimum(
+            "volume", rest, bar,
+            f"{rest} posts without its one-day burst ({n} with it){people}{span}",
+            f"too small without its one-day burst: {rest} posts ({n} with the burst of "
+            f"{burst}){people}{span} (needs {bar})", score=at_least_count,
+        )
+        return
     yield minimum(
         "volume", n, bar,
         f"{n} posts{people}{span} ({m['share']:.1%} of grouped conversation)",
@@ -281,14 +317,27 @@ def _sustained(m, th, _settings):
         f"not sustained: active in {weeks} of {m['data_weeks']} weeks (needs {need})",
         score=at_least_count,
     )
-    peak = m["peak_day_share"]
-    yield maximum(
-        "spike", peak, th.max_single_day_share,
-        f"spread out: busiest day holds {peak:.0%} of posts; active on {m['days_active']} "
-        f"days of {days}",
-        f"a one-day spike: {peak:.0%} of posts on one day; active on "
-        f"{plural(m['days_active'], 'day')} of {days} (max {th.max_single_day_share:.0%})",
-    )
+    burst = int(m.get("burst_posts") or 0)
+    if burst and int(m["n_posts"]) > burst:
+        peak = m["rest_peak_day_share"]
+        yield maximum(
+            "spike", peak, th.max_single_day_share,
+            f"a one-day burst of {burst} posts ({burst / m['n_posts']:.0%}) on day "
+            f"{m['burst_day'] + 1} is left out of its feed; the other posts are spread out "
+            f"(busiest day {peak:.0%})",
+            f"a one-day burst of {burst} posts ({burst / m['n_posts']:.0%}) on day "
+            f"{m['burst_day'] + 1}, and the rest is a spike too: {peak:.0%} on one day "
+            f"(max {th.max_single_day_share:.0%})",
+        )
+    else:
+        peak = m["peak_day_share"]
+        yield maximum(
+            "spike", peak, th.max_single_day_share,
+            f"spread out: busiest day holds {peak:.0%} of posts; active on {m['days_active']} "
+            f"days of {days}",
+            f"a one-day spike: {peak:.0%} of posts on one day; active on "
+            f"{plural(m['days_active'], 'day')} of {days} (max {th.max_single_day_share:.0%})",
+        )
     trend = m.get("trend")
     if trend is not None:
         late = (trend + 1) / 2
@@ -322,7 +371,10 @@ def _accounts(m, th, _settings):
         f"(needs {th.min_effective_authors:g})", score=at_least_count,
     )
     burst, peak = m.get("burst_account_share"), m.get("peak_day_share")
-    if burst is not None and peak is not None and peak > th.max_single_day_share:
+    rest = int(m.get("n_posts") or 0) - int(m.get("burst_posts") or 0)
+    left_out = bool(m.get("burst_posts")) and rest >= th.min_posts_for(m.get("n_grouped") or 0)
+    if burst is not None and peak is not None and peak > th.max_single_day_share \
+            and not left_out:  # a burst the feed leaves out is judged by *substantial*
         yield maximum(
             "burst", burst, th.max_burst_account_share,
             f"{burst:.0%} of the spike day's posts come from accounts seen that day only",
@@ -364,7 +416,7 @@ def _replies(m, th, _settings):
 
 
 RULES: dict[str, tuple[Rule, ...]] = {
-    "identifiable": (_cohesion, _separation, _stability, _keywords, _silhouette),
+    "identifiable": (_cohesion, _separation, _predictability, _chatter, _keywords, _silhouette),
     "substantial": (_volume, _authors, _rate, _sustained),
     "genuine": (_accounts, _duplicates, _replies),
 }

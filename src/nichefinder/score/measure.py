@@ -61,12 +61,12 @@ def measure_groups(groups: Groups, descriptions=None, *, settings=None,
     groups : Groups
         The table of :func:`nichefinder.groups.build_groups`.
     descriptions : sequence of GroupDescription, optional
-        From :func:`nichefinder.describe.describe_groups`; their keyword coverage is measured
-        for *identifiable* (does the group's name fit its posts?).
+        From :func:`nichefinder.describe.describe_groups`; their keyword coverage is reported
+        with *identifiable* (how often the name words appear; evidence, not a gate).
     settings : MeasureSettings or Thresholds, optional
         How to measure; the defaults when ``None``.
     random_state : int, RandomState or None
-        Seeds the bootstrap, the silhouette sample and the duplicate samples.
+        Seeds the folds, the silhouette sample and the duplicate samples.
 
     Returns
     -------
@@ -79,7 +79,7 @@ def measure_groups(groups: Groups, descriptions=None, *, settings=None,
     if not len(groups):
         return Measurements({}, settings)
     ident = measure_cohesion(groups, settings, rng)
-    substantial = measure_activity(groups)
+    substantial = measure_activity(groups, settings.burst_factor, settings.min_burst_share)
     genuine = _genuine(groups, substantial, settings, rng)
     out = {int(g): {"identifiable": ident[int(g)], "substantial": substantial[int(g)],
                     "genuine": genuine[int(g)]} for g in groups.ids}
@@ -119,6 +119,7 @@ def _genuine(groups: Groups, substantial: dict, settings: MeasureSettings, rng) 
         if gen["n_authors"] is not None:
             sub["n_authors"] = gen["n_authors"]
         gen["peak_day_share"] = sub["peak_day_share"]
+        gen.update(burst_posts=sub["burst_posts"], n_grouped=sub["n_grouped"])
         gen.update({k: interaction[g][k] for k in _INTERACTION_KEYS})
         community = interaction[g]["is_community"]
         gen["is_community"] = None if community is None else float(community)
@@ -136,7 +137,7 @@ def score_groups(groups: Groups, descriptions=None, *, thresholds=None,
     ----------
     groups : Groups
     descriptions : sequence of GroupDescription, optional
-        Adds the keyword-coverage check to *identifiable*.
+        Adds the keyword coverage to the evidence of *identifiable*.
     thresholds : Thresholds, optional
         Its measurement settings measure, its verdict thresholds judge; the defaults when
         ``None``.

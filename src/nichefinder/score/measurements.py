@@ -9,7 +9,7 @@ Examples
 --------
 >>> MeasureSettings().duplicate_similarity
 0.95
->>> MeasureSettings(n_bootstrap=20) == MeasureSettings()
+>>> MeasureSettings(n_folds=10) == MeasureSettings()
 False
 """
 
@@ -30,8 +30,9 @@ class MeasureSettings(Settings):
 
     Parameters
     ----------
-    n_bootstrap : int, default 5
-        Bootstrap resamples for the stability check (cheap: one matrix product each).
+    n_folds : int, default 5
+        Folds of the cross-validated nearest-centroid test of *predictability* (cheap: one
+        matrix product each).
     silhouette_sample : int, default 2000
         Posts sampled for the (reported, not gated) cosine silhouette.
     duplicate_similarity : float, default 0.95
@@ -41,16 +42,25 @@ class MeasureSettings(Settings):
     duplicate_window_hours : float, default 24.0
         Two duplicates from different accounts this close in time count as coordinated (as do
         two from the same account): what ``max_duplicate_share`` limits.
+    burst_factor : float, default 10.0
+        A group's busiest day is a *burst* (a one-day spike inside the group) when it holds at
+        least this many times the group's usual posts a day...
+    min_burst_share : float, default 0.1
+        ... and at least this share of the group's posts. A genuine topic's busy day (a sale, a
+        launch) is two or three times its usual rate; a news moment or a spike of single-use
+        accounts is tens of times.
     min_duplicate_words : int, default 4
         Posts shorter than this (in words, after normalising) never count as duplicates:
         "same here" and "thank you!" are what many real people write.
     """
 
-    n_bootstrap: int = setting(5, after="min_keyword_coverage")
-    silhouette_sample: int = setting(2000, after="n_bootstrap")
+    n_folds: int = setting(5, after="chatter_length_ratio")
+    silhouette_sample: int = setting(2000, after="n_folds")
     duplicate_similarity: float = setting(0.95, share=True, after="max_duplicate_share")
     duplicate_window_hours: float = setting(24.0, after="duplicate_similarity")
     min_duplicate_words: int = setting(4, after="duplicate_window_hours")
+    burst_factor: float = setting(10.0, after="max_single_day_share")
+    min_burst_share: float = setting(0.1, share=True, after="burst_factor")
 
 
 @dataclass(frozen=True)
