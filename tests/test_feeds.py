@@ -136,12 +136,12 @@ def test_groups_sharing_an_audience_become_one_feed():
 
 def test_same_theme_merges_and_largest_group_leads():
     groups = [{"n": 100, "authors": people("a", 40)}, {"n": 180, "authors": people("b", 40)}]
-    rec, _ = run(groups, themes=[5, 5], thresholds=Thresholds(merge_same_theme=True))
+    rec, _ = run(groups, themes=[5, 5])
     assert [g.verdict for g in rec.groups] == ["merged", "feed"]
     assert rec.feeds[0].groups == (1, 0) and rec.feeds[0].name == "label 1"
     assert "same theme as group 1 (theme 5)" in rec.groups[0].reasons[0]
-    # by default neighbouring topics keep their own feeds (they may need different people)
-    rec2, _ = run(groups, themes=[5, 5])
+    # merge_same_theme off: each passing group keeps its own feed
+    rec2, _ = run(groups, themes=[5, 5], thresholds=Thresholds(merge_same_theme=False))
     assert len(rec2.feeds) == 2
 
 

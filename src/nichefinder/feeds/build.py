@@ -8,7 +8,8 @@ the others get ``"merged"`` and a reason naming the feed. Failing groups get ``"
 the failed check's evidence.
 
 Feeds are numbered by posts, largest first (ties by main group id); ``feed_of_row`` maps each
-post to its feed (``-1``: none, including noise ``-1`` posts). Staffing is done later
+post to its feed (``-1``: none, including noise ``-1`` posts and the posts of a served group's
+one-day burst, which its feed leaves out: :func:`burst_rows`). Staffing is done later
 (:mod:`nichefinder.staff`), so every feed leaves here with ``staff=()``.
 """
 
@@ -119,7 +120,31 @@ def recommend_feeds(
     feed_of_row = np.full(len(groups.labels), -1, dtype=int)
     for g, fid in feed_of_group.items():
         feed_of_row[groups.members[groups.index[g]]] = fid
+    feed_of_row[burst_rows(groups, scores, feed_of_group)] = -1
     return Recommendation(groups=out_groups, feeds=feeds, feed_of_row=feed_of_row)
+
+
+def burst_rows(groups: Groups, scores: Mapping[int, Mapping[str, Score]],
+               served: Iterable[int]) -> np.ndarray:
+    """Rows of the served groups' one-day bursts, which their feeds leave out: the burst day's
+    posts from accounts seen on that day only (every post of the day without authors)."""
+    from ..score.authors import single_day_accounts
+
+    day = groups.timeline.day
+    picked: list[np.ndarray] = []
+    single = None
+    for g in served:
+        sub = scores.get(g, {}).get("substantial")
+        burst_day = None if sub is None else sub.metrics.get("burst_day")
+        if burst_day is None or day is None or not sub.metrics.get("burst_posts"):
+            continue
+        rows = groups.members[groups.index[g]]
+        rows = rows[day[rows] == burst_day]
+        if groups.authors is not None:
+            single = single_day_accounts(groups) if single is None else single
+            rows = rows[[single.get(a) == burst_day for a in groups.authors[rows]]]
+        picked.append(rows)
+    return np.concatenate(picked) if picked else np.zeros(0, dtype=int)
 
 
 def _label(g: int, d) -> str:

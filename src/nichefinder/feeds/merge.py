@@ -1,10 +1,12 @@
 """Merge: which groups each feed serves, from the groups' verdicts.
 
 A group that passes all three tests (a test that could not be judged does not block) earns a
-feed, unless one feed can serve it together with other passing groups: groups whose centroids
-are nearly the same topic (``merge_similarity``), groups that share their audience ("two groups
-that one audience discusses together become one feed", ``audience_overlap``), and, with
-``merge_same_theme``, groups of the same theme.
+feed, and feeds follow the themes, the clustering's level above the groups
+(:attr:`nichefinder.cluster.Clustering.themes`): a passing group's feed is its theme's feed, so
+groups that are one topic in different words (refund, reimbursement, money back) share one
+(``merge_same_theme``). Two themes' feeds become one when one audience discusses both: the
+Jaccard index of their people is at least ``audience_overlap``. Both rules read whole themes
+and audiences, not pairs of centroids, so a feed's membership moves only when the themes do.
 
 Clustering often splits one topic into fragments. A group that fails *only* for volume (too few
 posts, people or posts a week) but is identifiable and genuine joins a feed that serves its theme
@@ -18,6 +20,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+
+import numpy as np
 
 from ..groups import Groups
 from ..results import Score
@@ -116,58 +120,63 @@ def _pooled(groups: Groups, members: list[int], verdict: VerdictThresholds) -> s
 
 def _merge(groups: Groups, passing: list[int], settings: FeedSettings, small: set[int]
            ) -> tuple[list[list[int]], dict[int, str]]:
-    """Union passing groups one feed can serve; returns components and why each group joined.
-
-    Two groups of one theme are joined when ``merge_same_theme`` is set, or when either is a
-    fragment too small on its own (``small``).
-    """
-    parent = {g: g for g in passing}
-
-    def find(g: int) -> int:
-        while parent[g] != g:
-            parent[g] = parent[parent[g]]
-            g = parent[g]
-        return g
-
-    why: dict[int, str] = {}
-    for a_pos, a in enumerate(passing):
-        for b in passing[a_pos + 1:]:
-            reasons = _reasons_to_share(groups, a, b, settings, a in small or b in small)
-            if reasons:
-                ra, rb = find(a), find(b)
-                if ra != rb:
-                    parent[max(ra, rb)] = min(ra, rb)
-                text = "; ".join(reasons)
-                why.setdefault(b, text.replace("{other}", str(a)))
-                why.setdefault(a, text.replace("{other}", str(b)))
-    comps: dict[int, list[int]] = {}
-    for g in passing:
-        comps.setdefault(find(g), []).append(g)
+    """The groups of each feed, and why each group shares one: first by theme (every passing
+    group when ``merge_same_theme``, else only fragments too small alone, ``small``), then
+    feeds whose audiences overlap, most overlapping pair first."""
     index = groups.index
     key = {g: (-int(groups.sizes[index[g]]), int(groups.first_rows[index[g]]), g)
            for g in passing}
-    out = [sorted(members, key=key.__getitem__) for members in comps.values()]
+    comps: list[list[int]] = []
+    why: dict[int, str] = {}
+    by_theme: dict[object, list[int]] = {}
+    for g in sorted(passing, key=key.__getitem__):
+        theme = groups.themes[index[g]]
+        joins = theme is not None and (settings.merge_same_theme or g in small)
+        if joins and theme in by_theme:
+            main = by_theme[theme][0]
+            by_theme[theme].append(g)
+            why[g] = f"same theme as group {main} (theme {theme})"
+        else:
+            comp = [g]
+            comps.append(comp)
+            if joins:
+                by_theme[theme] = comp
+    comps = _by_audience(groups, comps, settings, why, key)
+    out = [sorted(members, key=key.__getitem__) for members in comps]
     out.sort(key=lambda m: (sum(key[g][0] for g in m), m[0]))
     return out, why
 
 
-def _reasons_to_share(groups: Groups, a: int, b: int, settings: FeedSettings,
-                      fragment: bool) -> list[str]:
-    """Why groups ``a`` and ``b`` can share one feed (``{other}`` names the other group)."""
-    i, j = groups.index[a], groups.index[b]
-    reasons = []
-    theme = groups.themes[i]
-    if theme is not None and theme == groups.themes[j] and (settings.merge_same_theme or fragment):
-        reasons.append(f"same theme as group {{other}} ({'theme ' + str(theme)})")
-    overlap = groups.audience_overlap
-    if overlap is not None and overlap[i, j] > 0 and overlap[i, j] >= settings.audience_overlap:
-        reasons.append(
-            f"shares its audience with group {{other}}: {overlap[i, j]:.0%} of their "
-            "people overlap"
-        )
-    if groups.similarity[i, j] >= settings.merge_similarity:
-        reasons.append(
-            f"near the same topic as group {{other}} "
-            f"(similarity {groups.similarity[i, j]:.2f})"
-        )
-    return reasons
+def _by_audience(groups: Groups, comps: list[list[int]], settings: FeedSettings,
+                 why: dict[int, str], key) -> list[list[int]]:
+    """Feeds whose people overlap by at least ``audience_overlap`` (Jaccard) joined, the most
+    overlapping pair first, until no pair does."""
+    if groups.incidence is None:
+        return comps
+    index = groups.index
+    comps = [list(c) for c in comps]
+    people = [np.asarray(groups.incidence[[index[g] for g in c]].sum(axis=0)).ravel() > 0
+              for c in comps]
+    while len(comps) > 1:
+        best, pair = 0.0, None
+        for a in range(len(comps)):
+            for b in range(a + 1, len(comps)):
+                union = int((people[a] | people[b]).sum())
+                jac = int((people[a] & people[b]).sum()) / union if union else 0.0
+                if jac > best + 1e-12:
+                    best, pair = jac, (a, b)
+        if pair is None or best <= 0 or best < settings.audience_overlap:
+            break
+        a, b = pair
+        if key[comps[b][0]] < key[comps[a][0]]:
+            a, b = b, a
+        main_a, main_b = comps[a][0], comps[b][0]
+        for g in comps[b]:
+            why.setdefault(g, f"shares its audience with group {main_a}: {best:.0%} of their "
+                              "people overlap")
+        why.setdefault(main_a, f"shares its audience with group {main_b}: {best:.0%} of their "
+                               "people overlap")
+        comps[a] = sorted(comps[a] + comps[b], key=key.__getitem__)
+        people[a] = people[a] | people[b]
+        del comps[b], people[b]
+    return comps

@@ -21,17 +21,17 @@ class FeedSettings(Settings):
 
     Parameters
     ----------
-    merge_same_theme : bool, default False
-        Serve *all* passing groups of the same theme (from the clustering stage) with one feed.
-        Off by default: neighbouring topics (deliveries, billing, complaints) often share a
-        theme yet need different people to answer them, so by default groups share a feed only
-        when one audience discusses both (``audience_overlap``) or they are near-identical
-        (``merge_similarity``); fragments too small on their own still join their theme's feed.
+    merge_same_theme : bool, default True
+        Serve every passing group of a theme (the clustering's feed level,
+        :attr:`nichefinder.cluster.Clustering.themes`) with one feed: groups that are one topic
+        in different words share a feed. ``False`` gives each passing group its own feed
+        (fragments too small alone still join their theme's).
     merge_similarity : float, default 0.85
-        Serve two passing groups with one feed when their centroids are at least this similar.
+        Not a feed rule: :func:`nichefinder.update.update_plan` calls a new group this similar
+        to a plan group a copy of it rather than an emerging topic.
     audience_overlap : float, default 0.3
-        Serve two passing groups with one feed when the Jaccard index of their author sets is at
-        least this (and above 0): one audience discusses both.
+        Serve two feeds with one when the Jaccard index of their people is at least this (and
+        above 0): one audience discusses both. ``1`` joins only feeds with the same people.
     min_platform_share : float, default 0.1
         A feed lists a platform when at least this share of its posts is there.
     posts_per_hour : float, default 12.0
@@ -49,7 +49,7 @@ class FeedSettings(Settings):
         Share of multi-sentence questions above which answers are taken to need long form.
     """
 
-    merge_same_theme: bool = setting(False)
+    merge_same_theme: bool = setting(True)
     merge_similarity: float = setting(0.85)
     audience_overlap: float = setting(0.3, share=True)
     min_platform_share: float = setting(0.1, share=True)
