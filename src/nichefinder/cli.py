@@ -112,6 +112,8 @@ def _echo_summary(plan, written, out) -> None:
         f"{s.rows_read} rows read: "
         f"{s.rows_grouped} grouped, {s.rows_noise} noise, {s.rows_rejected} rejected."
     )
+    if s.confidence_line is not None:
+        click.echo(f"confidence: {s.confidence_line}")
     for f in plan.feeds:
         staff = ", ".join(
             f"{r.name} ({r.department}, {r.role})" for r in f.staff if r.role != "mentor"

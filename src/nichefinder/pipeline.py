@@ -22,9 +22,10 @@ from .embed import DEFAULT_MODEL, embed_texts, get_embedder
 from .exceptions import InputError, NotFittedError
 from .explain import explain_thresholds
 from .feeds import recommend_feeds
+from .feeds.confidence import N_RESAMPLES, feed_confidence
 from .fit import describe_and_measure, placed_clustering, post_vectors
 from .ingest import Conversations, as_conversations
-from .results import NOISE, Plan, Summary
+from .results import NOISE, FeedConfidence, Plan, Summary
 from .score import judge_groups, measure_groups
 from .staff.conduct import code_of_conduct
 from .staff.roster import load_staff
@@ -142,8 +143,12 @@ class NicheFinder:
         settings differ (then the groups are measured again)."""
         if th.measure == self.measurements_.settings:
             return self.measurements_
-        return measure_groups(self.groups_, self.descriptions_, settings=th,
-                              random_state=self._rng_seed)
+        last = getattr(self, "_last_measured", None)
+        if last is not None and last.settings == th.measure:
+            return last
+        self._last_measured = measure_groups(self.groups_, self.descriptions_, settings=th,
+                                             random_state=self._rng_seed)
+        return self._last_measured
 
     def fit(self, conversations, embeddings=None, *, columns=None, format=None) -> NicheFinder:
         """Read, embed, cluster, describe and score.
@@ -196,6 +201,7 @@ class NicheFinder:
             conv.posts, vectors, self.clustering_.labels, self.clustering_.themes,
             settings=th, random_state=self._rng_seed, embed=self._embed,
         )
+        self._last_measured = None
         self.points_ = project_2d(self.groups_, random_state=self._rng_seed)
         self.scores_ = judge_groups(self.measurements_, th)
         return self
@@ -272,7 +278,27 @@ class NicheFinder:
         """
         rec, th = self.recommend(thresholds)
         feeds, staffing_notes = self._staffed(rec, staff)
-        return self._assemble(rec, feeds, staffing_notes, th)
+        return self._assemble(rec, feeds, staffing_notes, th, self.confidence(thresholds))
+
+    def confidence(self, thresholds=None, *, n_resamples: int = N_RESAMPLES) -> FeedConfidence:
+        """How sure the feed count is: the feeds formed on bootstrap resamples of the people,
+        every group re-judged (:func:`nichefinder.feeds.confidence.feed_confidence`).
+
+        Parameters
+        ----------
+        thresholds : Thresholds, dict or path, optional
+            Overrides for this call only.
+        n_resamples : int, default 20
+
+        Returns
+        -------
+        FeedConfidence
+            ``confidence.line(n_feeds)`` says it in words.
+        """
+        self._check_fitted()
+        th = self._thresholds(thresholds)
+        return feed_confidence(self.groups_, self._measured(th), th, n_resamples=n_resamples,
+                               random_state=self._rng_seed)
 
     def _staffed(self, rec, staff) -> tuple[tuple, tuple[str, ...]]:
         """The feeds with their intents (and codes of conduct), staffed when a roster is given;
@@ -291,7 +317,7 @@ class NicheFinder:
                                 random_state=self._rng_seed)
         return tuple(staffing.feeds), tuple(staffing.notes)
 
-    def _assemble(self, rec, feeds, staffing_notes, th) -> Plan:
+    def _assemble(self, rec, feeds, staffing_notes, th, confidence=None) -> Plan:
         """The plan of ``rec`` with ``feeds``: row accounting, parameters, assignments, map."""
         conv = self.conversations_
         posts, labels = conv.posts, self.clustering_.labels
@@ -306,6 +332,7 @@ class NicheFinder:
         summary = Summary(
             rows_read=conv.n_read, rows_grouped=int(len(labels) - n_noise), rows_noise=n_noise,
             rows_rejected=len(conv.rejects), groups=len(rec.groups), feeds=len(feeds),
+            confidence=confidence,
         )
         if summary.rows_grouped + summary.rows_noise + summary.rows_rejected != summary.rows_read:
             raise AssertionError("row accounting broken: read != grouped + noise + rejected")

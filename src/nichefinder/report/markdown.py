@@ -31,6 +31,14 @@ def render_markdown(plan: Plan) -> str:
         f"{s.rows_read} rows: {s.rows_grouped} grouped, {s.rows_noise} off-topic, "
         f"{s.rows_rejected} rejected as unusable input.",
         "",
+    ]
+    if s.confidence_line is not None:
+        lines += [
+            f"How sure: {s.confidence_line} (the audience resampled, every group judged again and "
+            "the feeds formed again).",
+            "",
+        ]
+    lines += [
         "Rule: run as many feeds as there are identifiable, substantial and genuine interest "
         "groups, no more; staff each from whoever in the business has the expertise.",
         "",

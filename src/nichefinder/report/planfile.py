@@ -92,8 +92,9 @@ def _record(file: str, where: str, data, cls):
     return cls(**values)
 
 
-_LOOSE = {("Score", "metrics"): "dict[str, Any]"}
-"""Fields whose values are free-form (a measurement's metrics are numbers, words or lists)."""
+_LOOSE = {("Score", "metrics"): "dict[str, Any]", ("Summary", "confidence"): "Any"}
+"""Fields whose values are free-form (a measurement's metrics are numbers, words or lists; the
+feed-count confidence is read by :class:`~nichefinder.results.FeedConfidence`)."""
 
 _CLASSES = {"Score": Score, "StaffRole": StaffRole, "Group": Group, "Feed": Feed,
             "Summary": Summary}

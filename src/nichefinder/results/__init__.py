@@ -7,6 +7,7 @@ immutable (``frozen=True``) so a plan handed to a renderer or a notebook cannot 
 belong to no interest group.
 """
 
+from .confidence import FeedConfidence
 from .plan import (
     CENTROIDS_FILE,
     NOISE,
@@ -28,6 +29,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "VERDICTS",
     "Feed",
+    "FeedConfidence",
     "Group",
     "NewGroup",
     "Plan",

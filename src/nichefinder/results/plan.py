@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import InputError
+from .confidence import FeedConfidence
 
 __all__ = [
     "CENTROIDS_FILE",
@@ -218,7 +219,11 @@ class Feed:
 
 @dataclass(frozen=True)
 class Summary:
-    """Row accounting and counts: ``rows_read == rows_grouped + rows_noise + rows_rejected``."""
+    """Row accounting and counts: ``rows_read == rows_grouped + rows_noise + rows_rejected``.
+
+    ``confidence`` says how sure the feed count is (``None`` when not measured): the feeds
+    formed on resamples of the audience (:class:`~nichefinder.results.FeedConfidence`).
+    """
 
     rows_read: int
     rows_grouped: int
@@ -226,9 +231,23 @@ class Summary:
     rows_rejected: int
     groups: int
     feeds: int
+    confidence: FeedConfidence | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.confidence, dict):  # as plan.json has it
+            object.__setattr__(self, "confidence", FeedConfidence.from_dict(self.confidence))
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        out = asdict(self)
+        out["confidence"] = None if self.confidence is None else self.confidence.to_dict()
+        if self.confidence is None:
+            del out["confidence"]
+        return out
+
+    @property
+    def confidence_line(self) -> str | None:
+        """"9 feeds in 17 of 20 resamples, 8 in 3", or ``None`` when not measured."""
+        return None if self.confidence is None else self.confidence.line(self.feeds)
 
 
 @dataclass(frozen=True)
