@@ -3,6 +3,7 @@
 import re
 import shlex
 
+import pytest
 from click.testing import CliRunner
 
 from nichefinder.cli import cli
@@ -49,3 +50,19 @@ def test_every_command_is_in_the_readme():
         assert f"nichefinder {name}" in README
     result = CliRunner().invoke(cli, ["--help"])
     assert result.exit_code == 0
+
+
+@pytest.mark.slow
+def test_readme_output_block_is_what_a_fresh_run_prints(tmp_path):
+    block = re.search(r"The first command prints.*?```text\n(.*?)```", README, re.S).group(1)
+    install = code_lines(FIRST_SCREEN)[0]
+    args = shlex.split(install.split("&& nichefinder ")[-1])
+    out = tmp_path / "plan"
+    args = [a if not a.startswith("sample_data/") else str(ROOT / a) for a in args]
+    args[args.index("--out") + 1] = str(out)
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    printed = [line for line in result.output.splitlines() if not line.startswith("embeddings:")]
+    shown = [line for line in block.splitlines() if not line.startswith("embeddings:")]
+    printed[-1] = printed[-1].replace(str(out), "nichefinder-plan")
+    assert printed == shown

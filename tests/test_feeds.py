@@ -242,3 +242,26 @@ def test_platform_counts_skip_blank_and_missing_and_break_ties_by_name():
     labels = np.array([1, 1, 0, 0, 1, 1, 0])
     assert build_groups(posts, labels, emb).platforms[0] == {"facebook": 1}
     assert build_groups(posts[[]], labels, emb).platforms == ({}, {})
+
+
+def test_a_feed_leaves_out_the_burst_of_its_group():
+    steady = {"n": 200, "authors": people("r", 60)}
+    spike = {"n": 120, "authors": people("b", 120), "days": [40], "topic": 1}
+    posts, labels, emb, descs = build([steady, spike])
+    labels = np.where(labels == 1, 0, labels)  # the spike sits inside the steady group
+    table = build_groups(posts, labels, emb, np.array([0]))
+    rec = recommend_feeds(table, descs[:1], judge_groups(measure_groups(table, random_state=0)))
+    assert [g.verdict for g in rec.groups] == ["feed"]
+    fed = rec.feed_of_row >= 0
+    assert fed[:200].all() and not fed[200:].any()
+
+
+def test_theme_feeds_are_joined_by_a_shared_audience_of_whole_themes():
+    shared = people("fan", 60)
+    groups = [{"n": 150, "authors": shared[:40]}, {"n": 120, "authors": shared[20:]},
+              {"n": 100, "authors": people("z", 50)}, {"n": 90, "authors": people("y", 40)}]
+    # themes {0, 2} and {1, 3}: 20 of their 150 people in both (Jaccard 0.13)
+    rec, _ = run(groups, themes=[0, 1, 0, 1], thresholds=Thresholds(audience_overlap=0.1))
+    assert [f.groups for f in rec.feeds] == [(0, 1, 2, 3)]
+    rec2, _ = run(groups, themes=[0, 1, 0, 1])
+    assert [f.groups for f in rec2.feeds] == [(0, 2), (1, 3)]

@@ -375,3 +375,58 @@ def test_normalise_text_matches_the_two_patterns():
     texts = ["".join(rng.choice(chars) for _ in range(rng.randint(0, 30))) for _ in range(5000)]
     texts += ["http://x.io/a b", "  www.x.com  hi ", "#tag @who 12 ok"]
     assert [_normalise_text(t) for t in texts] == [by_definition(t) for t in texts]
+
+
+def test_paraphrase_rich_group_is_identifiable_whatever_its_keywords():
+    # a group whose texts share no word (keyword coverage would be 0) but one meaning
+    posts, labels, emb = build([GENUINE, {"n": 150, "authors": [f"p{i}" for i in range(60)]}])
+    posts["text"] = [f"w{i} x{i} y{i}" for i in range(len(posts))]
+    ident = score_groups(build_groups(posts, labels, emb, [0, 1]), random_state=0)[1][
+        "identifiable"]
+    assert ident.passed, ident.evidence
+    assert any(e.startswith("one subject:") for e in ident.evidence)
+
+
+def test_mixture_of_unrelated_posts_is_not_one_subject():
+    rng = np.random.default_rng(5)
+    posts, labels, emb = build([GENUINE, {"n": 150}, {"n": 150, "topic": 7}])
+    mixed = rng.permutation(np.flatnonzero(labels > 0))[:150]
+    labels = labels.copy()
+    labels[labels > 0] = 1
+    labels[mixed] = 2  # two groups, each half of two topics: nearest centroids mix them up
+    ident = score_groups(build_groups(posts, labels, emb, [0, 1, 2]), random_state=0)[2][
+        "identifiable"]
+    assert ident.passed is False
+    assert any("no one subject" in e or "hard to tell apart" in e
+               for e in ident.evidence[: ident.metrics["n_failed"]])
+
+
+def test_short_loose_small_talk_is_not_identifiable():
+    rng = np.random.default_rng(3)
+    posts, labels, emb = build([GENUINE, {"n": 200, "topic": 4}, {"n": 150, "topic": 9}])
+    posts["text"] = ["a long post about one product and its many parts " * 2] * len(posts)
+    chat = labels == 2
+    posts.loc[chat, "text"] = "lol same here"
+    loose = topic(9) + rng.standard_normal((int(chat.sum()), D)) * 0.6
+    emb = emb.copy()
+    emb[chat] = loose / np.linalg.norm(loose, axis=1, keepdims=True)
+    sc = score_groups(build_groups(posts, labels, emb, [0, 1, 2]), random_state=0)
+    assert sc[1]["identifiable"].passed
+    small = sc[2]["identifiable"]
+    assert small.passed is False and small.evidence[0].startswith("small talk: short posts")
+
+
+def test_a_burst_inside_a_genuine_group_is_judged_apart():
+    steady = {"n": 200, "authors": [f"r{i}" for i in range(60)]}
+    posts, labels, emb = build([GENUINE, steady])
+    burst = build([{"n": 120, "authors": [f"b{i}" for i in range(120)], "days": [40],
+                    "topic": 1}])
+    posts = pd.concat([posts, burst[0]], ignore_index=True)
+    labels = np.concatenate([labels, np.full(120, 1)])
+    emb = np.vstack([emb, burst[2]])
+    sc = score_groups(build_groups(posts, labels, emb, [0, 1]), random_state=0)[1]
+    sub = sc["substantial"]
+    assert sub.passed, sub.evidence
+    assert any("one-day burst of" in e and "left out of its feed" in e for e in sub.evidence)
+    assert sc["genuine"].passed
+    assert sub.metrics["burst_posts"] >= 120 and sub.metrics["burst_day"] == 40
