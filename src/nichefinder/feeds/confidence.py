@@ -78,10 +78,10 @@ def feed_confidence(groups: Groups, measurements: Measurements, thresholds=None,
     --------
     >>> from nichefinder.datasets.toy import toy_groups
     >>> from nichefinder.score import measure_groups
-    >>> groups = toy_groups()
+    >>> groups = toy_groups()  # refunds: 12 people against a bar of 10
     >>> conf = feed_confidence(groups, measure_groups(groups, random_state=0), random_state=0)
     >>> conf.line(2)
-    '2 feeds in 20 of 20 resamples'
+    '2 feeds in 15 of 20 resamples, 1 in 5'
     """
     rng = check_random_state(random_state)
     settings = part(thresholds, MeasureSettings)
