@@ -62,7 +62,13 @@ shouldnt youre theyre thats whats gonna wanna gotta yeah yep nope guys guy peopl
 times week weeks year years month months monday tuesday wednesday thursday friday saturday
 sunday morning evening tonight night"""
 
-EDGE_WORDS = frozenset(_FUNCTION.split())
+_FOREIGN = """de la el los las del en que por para con un una es se al lo le les des du et au aux
+il di da della delle dei degli nel nella che non sono ed ou em dos das nos um uma na sa ng ang mga
+ni der und mit von zu dem ist het een"""
+"""Function words of the other languages common in social posts (Spanish, Italian, Portuguese,
+French, Tagalog, German, Dutch)."""
+
+EDGE_WORDS = frozenset(_FUNCTION.split()) | frozenset(_FOREIGN.split())
 """Words a name never starts or ends with: function words, fragment verbs, adverbs, fillers."""
 
 _INNER = frozenset({"of", "at", "for", "in", "on", "to", "with", "and"})
