@@ -35,9 +35,29 @@ def test_column_mapping_and_missing_id(tmp_path):
 
 
 def test_missing_text_column_names_columns_and_fix(tmp_path):
-    f = write(tmp_path / "posts.csv", "body,user\nhello,@a\n")
+    f = write(tmp_path / "posts.csv", "uid,blurb,lang\n1,hello there my friend,en\n"
+              "2,another thing to say,en\n")
     with pytest.raises(InputError, match=r"column 'text' not found in posts.csv; columns are: "
-                       r"body, user; map one with --columns text=body"):
+                       r"uid, blurb, lang; the free text looks to be in 'blurb': map it with "
+                       r"--columns text=blurb"):
+        load_conversations(f)
+
+
+def test_usual_column_names_are_used_with_or_without_columns(tmp_path):
+    f = write(tmp_path / "export.csv", "body,user,created_at\nhello there,@a,2026-01-01\n"
+              "second post,@b,2026-01-02\n")
+    for columns in (None, "text=body"):
+        conv = load_conversations(f, columns=columns)
+        assert conv.columns == {"export.csv": {"text": "body", "author": "user",
+                                               "timestamp": "created_at"}}
+        assert conv.has_authors and conv.has_timestamps and not conv.not_judged
+
+
+def test_the_suggested_text_column_is_never_an_id(tmp_path):
+    rows = "".join(f"{1000 + i},{'ab' * 9}{i:04x},t3_{i},my order number {i} never came\n"
+                   for i in range(30))
+    f = write(tmp_path / "posts.csv", "id,hash,ref,notes\n" + rows)
+    with pytest.raises(InputError, match=r"--columns text=notes$"):
         load_conversations(f)
 
 
@@ -152,12 +172,13 @@ def test_whitespace_text_is_rejected(tmp_path):
 
 
 def test_jsonl_without_text_field_or_mapped_field(tmp_path):
-    f = write(tmp_path / "p.jsonl", '{"body": "a", "user": "u"}\n')
+    f = write(tmp_path / "p.jsonl", '{"uid": "1", "blurb": "a long post here", "u": "u"}\n')
     with pytest.raises(InputError, match=r"field 'text' not found in any record of p.jsonl; "
-                       r"fields are: body, user; map one with --columns text=body"):
+                       r"fields are: uid, blurb, u; the free text looks to be in 'blurb': map it "
+                       r"with --columns text=blurb"):
         load_conversations(f)
     with pytest.raises(InputError, match=r"mapped field\(s\) 'usr' not found in any record"):
-        load_conversations(f, columns="text=body,author=usr")
+        load_conversations(f, columns="text=blurb,author=usr")
 
 
 def test_one_usable_row_loads_with_a_note(tmp_path):

@@ -218,13 +218,14 @@ def test_text_helpers():
 def test_cli_format_option_is_passed_to_plan(tmp_path, monkeypatch):
     from click.testing import CliRunner
 
-    import nichefinder.pipeline
+    import nichefinder.ingest
+    import nichefinder.pipeline  # noqa: F401  (imported before the patch: it keeps the real one)
     from nichefinder.cli import cli
 
-    def fake_fit(self, conversations, embeddings=None, **kwargs):
-        raise InputError(f"got format={kwargs.get('format')!r}")
+    def fake_read(conversations, columns=None, format=None):
+        raise InputError(f"got format={format!r}")
 
-    monkeypatch.setattr(nichefinder.pipeline.NicheFinder, "fit", fake_fit)
+    monkeypatch.setattr(nichefinder.ingest, "as_conversations", fake_read)
     f = tmp_path / "export.txt"
     f.write_text("{}")
     result = CliRunner().invoke(cli, ["plan", str(f), "--format", "Reddit"])

@@ -20,9 +20,12 @@ from pathlib import Path
 import pandas as pd
 
 from ..exceptions import InputError
+from .columns import free_text_column, resolve_columns
+from .containers import expand_inputs
 from .readers import one_line, open_source
+from .timestamps import parse_timestamps
 
-__all__ = ["COLUMNS", "Conversations", "load_conversations", "parse_columns"]
+__all__ = ["COLUMNS", "Conversations", "check_inputs", "load_conversations", "parse_columns"]
 
 log = logging.getLogger(__name__)
 
@@ -52,12 +55,39 @@ class Conversations:
         Data rows read from all files; always ``len(posts) + len(rejects)``.
     notes : tuple of str
         Remarks on the data as a whole (unparseable timestamps kept as missing, ...).
+    columns : dict
+        Input name -> ``{known column: the file's column}`` that was used (aliases, presets and
+        ``columns=`` resolved; see :mod:`nichefinder.ingest.columns`); platform exports, mapped
+        by their readers, are absent.
     """
 
     posts: pd.DataFrame
     rejects: pd.DataFrame
     n_read: int
     notes: tuple[str, ...] = field(default=())
+    columns: dict = field(default_factory=dict)
+
+    @property
+    def not_judged(self) -> tuple[str, ...]:
+        """The judgements the data cannot support, in words (no authors, no timestamps).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> posts = pd.DataFrame({"author": pd.array([None], "string"),
+        ...                       "timestamp": pd.to_datetime([None], utc=True)})
+        >>> Conversations(posts, pd.DataFrame(), 1).not_judged[0][:30]
+        'not judged: who is talking (no'
+        """
+        out = []
+        if not self.has_authors:
+            out.append("not judged: who is talking (no author column): a group's distinct "
+                       "people, its spread over accounts and bot-like campaigns; map one with "
+                       "--columns author=NAME")
+        if not self.has_timestamps:
+            out.append("not judged: time (no timestamps): whether a group is sustained over "
+                       "weeks or a one-day spike; map one with --columns timestamp=NAME")
+        return tuple(out)
 
     @property
     def has_authors(self) -> bool:
@@ -191,18 +221,20 @@ def load_conversations(
     if not paths:
         raise InputError("no input file given; pass one or more CSV, JSONL or Parquet files")
     mapping = parse_columns(columns)
-    acc = _Accumulator(multi=len(paths) > 1)
-    for path in paths:
-        if not path.is_file():
-            what = "is a folder; give the files inside it" if path.is_dir() else "does not exist"
-            raise InputError(f"input file {str(path)!r} {what}", path=str(path))
-        n_before = acc.n_read
-        try:
-            acc.add_file(path, open_source(path, format), mapping)
-        except OSError as exc:
-            raise InputError(f"cannot read {path.name} after {acc.n_read - n_before} rows "
-                             f"({exc.strerror or exc}); check the file and its permissions",
-                             path=str(path)) from None
+    check_inputs(paths)
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="nichefinder-in-") as tmp:
+        inputs = expand_inputs(paths, Path(tmp))
+        acc = _Accumulator(multi=len(inputs) > 1)
+        for name, path in inputs:
+            n_before = acc.n_read
+            try:
+                acc.add_file(path, open_source(path, format), mapping, name)
+            except OSError as exc:
+                raise InputError(f"cannot read {name} after {acc.n_read - n_before} rows "
+                                 f"({exc.strerror or exc}); check the file and its permissions",
+                                 path=str(path)) from None
     records, rejects, notes, n_read = acc.records, acc.rejects, acc.notes, acc.n_read
     if acc.n_cut:
         notes.append(f"{acc.n_cut} text(s) longer than {MAX_TEXT_CHARS:,} characters were cut "
@@ -217,7 +249,7 @@ def load_conversations(
     posts["platform"] = posts["platform"].str.lower().str.replace(
         r"^socialmedia_", "", regex=True)  # Talkwalker writes SOCIALMEDIA_TWITTER
     raw_ts = posts["timestamp"]
-    posts["timestamp"] = _parse_timestamps(raw_ts)
+    posts["timestamp"] = parse_timestamps(raw_ts)
     bad_ts = raw_ts.notna() & posts["timestamp"].isna()
     n_bad_ts = int(bad_ts.sum())
     if n_bad_ts:
@@ -247,7 +279,24 @@ def load_conversations(
         notes.append("only 1 usable post: too few to find groups in")
     assert n_read == len(posts) + len(rejects_frame), "row accounting broke: a row was lost"
     log.info("read %d rows: %d posts, %d rejected", n_read, len(posts), len(rejects_frame))
-    return Conversations(posts=posts, rejects=rejects_frame, n_read=n_read, notes=tuple(notes))
+    return Conversations(posts=posts, rejects=rejects_frame, n_read=n_read, notes=tuple(notes),
+                         columns=acc.columns)
+
+
+def check_inputs(paths: Iterable[str | Path]) -> None:
+    """An :class:`InputError` for the first input that is not a readable file (before any work).
+
+    Examples
+    --------
+    >>> check_inputs(["no-such-file.csv"])
+    Traceback (most recent call last):
+    ...
+    nichefinder.exceptions.InputError: input file 'no-such-file.csv' does not exist
+    """
+    for path in map(Path, paths):
+        if not path.is_file():
+            what = "is a folder; give the files inside it" if path.is_dir() else "does not exist"
+            raise InputError(f"input file {str(path)!r} {what}", path=str(path))
 
 
 class _Accumulator:
@@ -258,62 +307,77 @@ class _Accumulator:
         self.records: list[dict] = []
         self.rejects: list[dict] = []
         self.notes: list[str] = []
+        self.columns: dict[str, dict[str, str]] = {}
         self.seen_ids: dict[str, str] = {}
         self.seen_posts: dict[tuple, str] = {}
         self.n_read = 0
         self.n_cut = 0
-        self._names: dict[Path, str] = {}  # path.name, looked up once per file
+        self.name = ""
 
-    def reject(self, path: Path, row: int, id, reason: str, content: str) -> None:
-        self.rejects.append(dict(source=path.name, row=row, id=id, reason=reason, content=content))
+    def reject(self, row: int, id, reason: str, content: str) -> None:
+        self.rejects.append(dict(source=self.name, row=row, id=id, reason=reason,
+                                 content=content))
 
-    def add_file(self, path: Path, source, mapping: dict) -> None:
+    def add_file(self, path: Path, source, mapping: dict, name: str | None = None) -> None:
+        self.name = name = name or path.name
+        rows = source.rows
         if source.mapped:
             names = {known: known for known in COLUMNS}
             if mapping:
-                self.notes.append(f"{path.name}: --columns ignored; {source.format} exports "
+                self.notes.append(f"{name}: --columns ignored; {source.format} exports "
                                   "are mapped by their reader")
-        else:
-            names = {known: mapping.get(known, source.columns.get(known, known))
-                     for known in COLUMNS}
+        elif source.header is not None:
+            names = self._names_of(name, source.header, mapping, source.columns)
+            _check_header(path, name, source.header, names, mapping, rows)
+        else:  # records with their own keys (JSON Lines): the first record's keys name them
+            rows, first = _peek_record(rows)
+            names = self._names_of(name, list(first or {}), mapping, {})
         schemaless = source.header is None and not source.mapped
-        if source.header is not None:
-            _check_header(path, source.header, names, mapping)
         seen_keys: dict[str, None] = {}
+        sample: list[dict] = []  # for the fix, should the text field be missing
         unseen_mapped = set(mapping.values()) if schemaless else set()
         text_seen = not schemaless
-        for row, record, reason, raw in source.rows:
+        for row, record, reason, raw in rows:
             self.n_read += 1
             if record is None:
-                self.reject(path, row, None, reason, raw)
+                self.reject(row, None, reason, raw)
                 continue
             if schemaless:
                 if len(seen_keys) < 1000:
                     seen_keys.update(dict.fromkeys(map(str, record)))
+                if len(sample) < 200 and not text_seen:
+                    sample.append(record)
                 text_seen = text_seen or names["text"] in record
                 if unseen_mapped:
                     unseen_mapped.difference_update(map(str, record))
-            self._add_record(path, row, record, reason, raw, names, source.mapped)
-        self.notes.extend(source.notes)
+            self._add_record(row, record, reason, raw, names, source.mapped)
+        self.notes.extend(n.replace(path.name, name) if path.name != name else n
+                          for n in source.notes)
         if schemaless and not text_seen and seen_keys:
             keys = [one_line(k, 40) for k in seen_keys]
             raise InputError(
-                f"field {names['text']!r} not found in any record of {path.name}; fields are: "
-                f"{', '.join(keys[:20])}; map one with --columns text={keys[0]}",
+                f"field {names['text']!r} not found in any record of {name}; fields are: "
+                f"{', '.join(keys[:20])}; {_text_hint(list(seen_keys), sample)}",
                 path=str(path),
             )
         if unseen_mapped and text_seen:
             raise InputError(
                 f"mapped field(s) {', '.join(repr(one_line(k)) for k in sorted(unseen_mapped))} "
-                f"not found in any record of {path.name}; fields are: "
+                f"not found in any record of {name}; fields are: "
                 f"{', '.join(one_line(k, 40) for k in list(seen_keys)[:20])}",
                 path=str(path),
             )
 
-    def _add_record(self, path, row, record, reason, raw, names, mapped) -> None:
+    def _names_of(self, name: str, header: list, mapping: dict, preset: dict) -> dict:
+        used = resolve_columns(header, mapping, preset)
+        if used.get("text") in header:
+            self.columns[name] = {k: v for k, v in used.items() if v in header}
+        return {known: used.get(known, known) for known in COLUMNS}
+
+    def _add_record(self, row, record, reason, raw, names, mapped) -> None:
         get = record.get
         post = {known: _cell(get(name)) for known, name in names.items()}
-        file_name = self._names.get(path) or self._names.setdefault(path, path.name)
+        file_name = self.name
         if post["id"] is None:
             post["id"] = f"{file_name}:{row}" if self.multi else str(row)
         where = f"{file_name} row {row}" if self.multi else f"row {row}"
@@ -325,17 +389,17 @@ class _Accumulator:
                        f"{', '.join(map(str, list(record)[:10])) or 'none'})")
             else:
                 why = "empty text; give the post's words in the text column"
-            self.reject(path, row, post["id"], why, _raw_content(record, raw))
+            self.reject(row, post["id"], why, _raw_content(record, raw))
             return
         if post["id"] in self.seen_ids:
-            self.reject(path, row, post["id"],
+            self.reject(row, post["id"],
                         f"duplicate id (first seen in {self.seen_ids[post['id']]}); ids must be "
                         "unique", _raw_content(record, raw))
             return
         if post["author"] is not None or post["timestamp"] is not None:
             key = (post["author"], post["timestamp"], post["text"])
             if key in self.seen_posts:
-                self.reject(path, row, post["id"],
+                self.reject(row, post["id"],
                             f"duplicate post of {self.seen_posts[key]} (same author, text and "
                             "timestamp); remove the repeat", _raw_content(record, raw))
                 return
@@ -350,48 +414,55 @@ class _Accumulator:
         self.records.append(post)
 
 
-def _check_header(path: Path, header: list[str], names: dict, mapping: dict) -> None:
+def _peek_record(rows):
+    """``(rows, first record)``: the same rows, and the first record among them (or None)."""
+    import itertools
+
+    head = []
+    first = None
+    for item in rows:
+        head.append(item)
+        if item.record is not None:
+            first = item.record
+            break
+        if len(head) >= 1000:
+            break
+    return itertools.chain(head, rows), first
+
+
+def _text_hint(header: list, records: list) -> str:
+    """The fix for a missing text column: the column that holds free text, never an id."""
+    column = free_text_column(header, records)
+    if column is not None:
+        return f"the free text looks to be in {one_line(column, 40)!r}: map it with " \
+               f"--columns text={one_line(column, 40)}"
+    return "map the column that holds the posts' words with --columns text=NAME"
+
+
+def _check_header(path: Path, name: str, header: list[str], names: dict, mapping: dict,
+                  rows) -> None:
     shown = ", ".join(one_line(h, 40) for h in header[:30]) + (", ..." if len(header) > 30 else "")
     if names["text"] not in header:
-        hint = (f"map one with --columns text={one_line(header[0], 40)}" if header
-                else "add a 'text' column")
+        sample = []
+        if header:
+            for item in rows:
+                if item.record is not None:
+                    sample.append(item.record)
+                if len(sample) >= 200:
+                    break
+        hint = _text_hint(header, sample) if header else "add a 'text' column"
         raise InputError(
-            f"column {one_line(names['text'])!r} not found in {path.name}; columns are: "
+            f"column {one_line(names['text'])!r} not found in {name}; columns are: "
             f"{shown or '(none)'}; {hint}",
             path=str(path),
         )
     for known, source in mapping.items():
         if source not in header:
             raise InputError(
-                f"mapped column {one_line(source)!r} (for {known}) not found in {path.name}; "
+                f"mapped column {one_line(source)!r} (for {known}) not found in {name}; "
                 f"columns are: {shown}",
                 path=str(path),
             )
-
-
-def _parse_timestamps(values: pd.Series) -> pd.Series:
-    """Parse mixed timestamp strings (ISO 8601, epoch seconds or milliseconds) to UTC.
-
-    Failures become NaT. Epoch numbers above 10^11 are taken as milliseconds (as Talkwalker and
-    JavaScript write them): in seconds they would lie after the year 5000.
-    """
-    text = values.astype("string")
-    numeric = pd.to_numeric(text, errors="coerce").astype("float64")
-    numeric = numeric.where(numeric.abs() < 1e11, numeric / 1000)
-    numeric = numeric.where(numeric.abs() < 9e9)  # beyond 2255: not a real post time
-    parsed = _bounded(pd.to_datetime(text.where(numeric.isna()), errors="coerce", utc=True,
-                                     format="mixed"))
-    if not numeric.notna().any():
-        return parsed
-    epoch = pd.to_datetime(numeric, errors="coerce", unit="s", utc=True).dt.round("us")
-    return parsed.fillna(_bounded(epoch))
-
-
-def _bounded(stamps: pd.Series) -> pd.Series:
-    """``datetime64[ns, UTC]``; times it cannot hold (before 1678, after 2261) become NaT."""
-    lo, hi = pd.Timestamp("1678-01-01", tz="UTC"), pd.Timestamp("2262-01-01", tz="UTC")
-    return stamps.where(stamps.notna() & (stamps > lo) & (stamps < hi)).astype(
-        "datetime64[ns, UTC]")
 
 
 def as_conversations(data, columns=None, format=None) -> Conversations:

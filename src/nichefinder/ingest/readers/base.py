@@ -94,11 +94,21 @@ def _decode_line(data: bytes, state: dict) -> str:
             return data.decode("latin-1")
 
 
-def _text_lines(path: Path, encoding: str, state: dict) -> Iterator[str]:
+MAX_LINE_BYTES = 1024 * 1024
+"""A line longer than this (1 MiB) is not read: it becomes one rejected row, its content cut to
+:data:`PREVIEW_CHARS` characters in the rejects table."""
+PREVIEW_CHARS = 1000
+
+
+def _text_lines(path: Path, encoding: str, state: dict, capped: bool = False) -> Iterator[str]:
     """Yield the file's lines with their endings, decoded one by one (never the whole file).
 
-    UTF-8 files fall back line by line to Windows-1252 / Latin-1 for lines that are not UTF-8,
-    counted in ``state`` so the caller can note it.
+    Lines end at ``\n``, ``\r\n`` or a lone ``\r``, as Python's csv module reads a file
+    opened with ``newline=""`` (files that mix line endings read like any other). UTF-8 files
+    fall back line by line to Windows-1252 / Latin-1 for lines that are not UTF-8, counted in
+    ``state`` so the caller can note it. With ``capped``, a line over :data:`MAX_LINE_BYTES` is
+    skipped (read in pieces, never held whole): it is yielded as a blank line and recorded in
+    ``state["oversize"]`` as ``{line: (preview, n_bytes)}``.
     """
     if encoding.startswith("utf-16"):
         with open(path, encoding=encoding, errors="replace", newline="") as fh:
@@ -106,12 +116,49 @@ def _text_lines(path: Path, encoding: str, state: dict) -> Iterator[str]:
                 state["line"] = i
                 yield line
         return
+    limit = MAX_LINE_BYTES + 1 if capped else -1
     with open(path, "rb") as fh:
-        for i, data in enumerate(fh, start=1):
-            state["line"] = i
-            if i == 1 and data.startswith(codecs.BOM_UTF8):
+        i = 0
+        while data := fh.readline(limit):
+            if capped and len(data) > MAX_LINE_BYTES and not data.endswith(b"\n"):
+                n_bytes = len(data) + _skip_line(fh)
+                i += 1
+                state["line"] = i
+                preview = data[: PREVIEW_CHARS * 4].decode("utf-8", errors="replace")
+                state.setdefault("oversize", {})[i] = (preview[:PREVIEW_CHARS], n_bytes)
+                yield "\n"
+                continue
+            if i == 0 and data.startswith(codecs.BOM_UTF8):
                 data = data[3:]
-            yield _decode_line(data, state)
+            if b"\r" in data and (data.count(b"\r") > 1 or not data.endswith(b"\r\n")):
+                pieces = data.splitlines(keepends=True)  # bytes: splits at \n, \r\n, \r only
+            else:
+                pieces = (data,)
+            for piece in pieces:
+                i += 1
+                state["line"] = i
+                yield _decode_line(piece, state)
+
+
+def _skip_line(fh) -> int:
+    """Read past the rest of a line in 1 MiB pieces; the number of bytes skipped."""
+    n = 0
+    while piece := fh.readline(1 << 20):
+        n += len(piece)
+        if piece.endswith(b"\n"):
+            break
+    return n
+
+
+def oversize_reason(state: dict, line: int) -> tuple[str, str] | None:
+    """``(reason, cut content)`` when ``line`` was over the line limit, else ``None``."""
+    found = state.get("oversize", {}).pop(line, None)
+    if found is None:
+        return None
+    preview, n_bytes = found
+    return (f"line {line} is {n_bytes:,} bytes long, over the limit of {MAX_LINE_BYTES:,} for "
+            f"one line; only its first {PREVIEW_CHARS:,} characters are kept here; split or "
+            "shorten it", preview)
 
 
 def _fallback_note(path: Path, state: dict) -> str | None:

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from ...exceptions import InputError
+from ..columns import ALIASES, known_name
 from .base import (
     HEAD_BYTES,
     MAX_JSON_BUFFER,
@@ -22,6 +23,7 @@ from .base import (
     _sniff_encoding,
     _text_lines,
     one_line,
+    oversize_reason,
 )
 
 csv.field_size_limit(10_000_000)
@@ -106,6 +108,52 @@ def match_preset(header: Sequence[str]) -> tuple[str, dict[str, str]] | None:
     return None
 
 
+HEADER_SEARCH_LINES = 30
+"""Lines read ahead to find a header below a few lines of report metadata."""
+
+
+def _known_names() -> set[str]:
+    names = {known_name(a) for aliases in ALIASES.values() for a in aliases}
+    for preset in CSV_PRESETS.values():
+        names.update(known_name(c) for cols in preset.values() for c in cols)
+    return names
+
+
+def _fields(line: str, suffix: str) -> list[str] | None:
+    try:
+        return next(csv.reader([line], delimiter=_pick_delimiter(line, suffix), strict=True))
+    except (csv.Error, StopIteration):
+        return None
+
+
+def _header_index(lines: list[str], suffix: str) -> int:
+    """Which of the first non-blank ``lines`` is the header: the first, unless it names no known
+    column and a later line does whose field count is the usual count of the lines after it
+    (listening-tool exports often start with a few lines of report metadata)."""
+    known = _known_names()
+
+    def names_known(fields) -> bool:
+        return bool(fields) and any(known_name(f) in known for f in fields)
+
+    first = _fields(lines[0], suffix)
+    if names_known(first) or len(lines) < 2:
+        return 0
+    for k in range(1, len(lines) - 1):
+        fields = _fields(lines[k], suffix)
+        if not names_known(fields) or len(fields) < 2:
+            continue
+        delimiter = _pick_delimiter(lines[k], suffix)
+        counts = []
+        for line in lines[k + 1:]:
+            try:
+                counts.append(len(next(csv.reader([line], delimiter=delimiter))))
+            except (csv.Error, StopIteration):
+                continue
+        if counts and max(set(counts), key=counts.count) == len(fields):
+            return k
+    return 0
+
+
 def _pick_delimiter(header_line: str, suffix: str) -> str:
     if suffix == ".tsv":
         return "\t"
@@ -123,25 +171,36 @@ def read_csv(path: Path) -> Source:
         raise InputError(f"{path.name} ends its lines with a bare carriage return (old Mac "
                          "style); save it with LF or CRLF line endings", path=str(path))
     state: dict = {}
-    lines = _text_lines(path, encoding, state)
+    lines = _text_lines(path, encoding, state, capped=True)
     consumed: list[str] = []
+    replay: list[tuple[int, str]] = []  # lines read ahead to find the header, given back
 
     def feed() -> Iterator[str]:
+        while replay:
+            line_no, line = replay.pop(0)
+            state["line"] = line_no
+            consumed.append(line)
+            yield line
         for line in lines:
             consumed.append(line)
             yield line
 
-    source = feed()
-    # header: first non-blank line
-    header_line = ""
-    for line in source:
+    ahead = []  # (line number, line), blank lines too (one may stand for an oversize line)
+    filled = []  # positions in ahead of the non-blank lines
+    for line in lines:
+        ahead.append((state["line"], line))
         if line.strip():
-            header_line = line
-            break
-    if not header_line:
+            filled.append(len(ahead) - 1)
+            if len(filled) >= HEADER_SEARCH_LINES:
+                break
+    if not filled:
         lines.close()
         raise InputError(f"{path.name} is empty; give a CSV file with a header row",
                          path=str(path))
+    at = _header_index([ahead[i][1] for i in filled], path.suffix.lower())
+    header_no, header_line = ahead[filled[at]]
+    replay.extend(ahead[filled[at] + 1:])
+    source = feed()
     delimiter = _pick_delimiter(header_line, path.suffix.lower())
     try:
         header = next(csv.reader([header_line], delimiter=delimiter, strict=True))
@@ -150,6 +209,7 @@ def read_csv(path: Path) -> Source:
         raise InputError(f"{path.name}: the header row is not valid CSV ({one_line(exc)}); "
                          "fix its quoting",
                          path=str(path)) from None
+    skipped = at
     header = [h.strip().lstrip("\ufeff") for h in header]
     if len(set(header)) != len(header):
         dupes = sorted({one_line(h) for h in header if header.count(h) > 1})
@@ -158,6 +218,9 @@ def read_csv(path: Path) -> Source:
                          "than once in the header; rename them so each is unique", path=str(path))
     consumed.clear()
     out = Source("csv", header, iter(()))
+    if skipped:
+        out.notes.append(f"{path.name}: skipped {skipped} line(s) above the header on line "
+                         f"{header_no} (report metadata, not posts)")
     preset = match_preset(header)
     if preset:
         out.columns = preset[1]
@@ -167,7 +230,7 @@ def read_csv(path: Path) -> Source:
     def rows() -> Iterator[RawRow]:
         reader = csv.reader(source, delimiter=delimiter, strict=True)
         row = 0
-        first_line = state.get("line", 1) + 1
+        first_line = header_no + 1
         while True:
             try:
                 values = next(reader)
@@ -194,6 +257,10 @@ def read_csv(path: Path) -> Source:
             line_no = first_line
             first_line = state.get("line", first_line) + 1
             if not values:  # a blank line: not a row (as pandas.read_csv skips them)
+                cut = oversize_reason(state, line_no)
+                if cut is not None:
+                    row += 1
+                    yield RawRow(row, None, *cut)
                 continue
             row += 1
             if all(not v.strip() for v in values):
@@ -387,8 +454,11 @@ def read_jsonl(path: Path) -> Source:
             return out
 
     def rows() -> Iterator[RawRow]:
-        for i, line in enumerate(_text_lines(path, encoding, state), start=1):
+        for i, line in enumerate(_text_lines(path, encoding, state, capped=True), start=1):
             if not line.strip():
+                cut = oversize_reason(state, i)
+                if cut is not None:
+                    yield RawRow(i, None, *cut)
                 continue
             raw = line.rstrip("\r\n")
             try:
