@@ -25,8 +25,8 @@ def test_replace_and_frozen():
     assert (th.min_authors, th.max_top_author_share) == (20, 0.4)
     with pytest.raises(dataclasses.FrozenInstanceError):
         th.min_authors = 3  # type: ignore[misc]
-    with pytest.raises(InputError, match=r"unknown threshold 'min_fans'; valid thresholds are: "
-                                         r"min_cohesion, .*min_authors"):
+    with pytest.raises(InputError, match=r"unknown threshold 'min_fans'; (did you mean .*\? )?"
+                                         r"valid thresholds are: min_cohesion, .*min_authors"):
         th.replace(min_fans=3)
 
 
@@ -69,6 +69,7 @@ def test_load_unknown_key_names_it_and_the_valid_ones(tmp_path):
     p = tmp_path / "t.toml"
     p.write_text("[thresholds]\nmin_autors = 20\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"unknown threshold 'min_autors' in .*t\.toml; "
+                                         r"did you mean 'min_authors'\? "
                                          r"valid thresholds are: .*min_authors") as err:
         load_thresholds(p)
     assert err.value.path == str(p)

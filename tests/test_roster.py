@@ -134,7 +134,9 @@ def test_load_staff_yaml_errors(tmp_path, text, message):
 def test_missing_file_and_unknown_format(tmp_path):
     with pytest.raises(InputError, match="not found"):
         load_staff(tmp_path / "nope.csv")
-    with pytest.raises(InputError, match="unknown roster format '.xlsx'"):
+    with pytest.raises(InputError, match="unknown roster format '.pdf'"):
+        load_staff(write(tmp_path / "staff.pdf", "x"))
+    with pytest.raises(InputError, match="staff.xlsx is not a readable workbook"):
         load_staff(write(tmp_path / "staff.xlsx", "x"))
 
 
@@ -147,3 +149,37 @@ def test_missing_file_and_unknown_format(tmp_path):
 ])
 def test_split_platforms(given, platforms):
     assert split_platforms(given) == platforms
+
+
+def test_a_yaml_roster_of_nested_aliases_is_refused_not_expanded(tmp_path):
+    doc = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+    previous = "a"
+    for name in "bcdefghi":
+        doc += f"{name}: &{name} [" + ",".join([f"*{previous}"] * 9) + "]\n"
+        previous = name
+    doc += "staff: *i\n"
+    f = tmp_path / "staff.yaml"
+    f.write_text(doc)
+    assert len(doc) < 1024
+    with pytest.raises(InputError, match=r"staff.yaml: YAML uses more than 50 aliases|"
+                                         r"staff.yaml: YAML expands to"):
+        load_staff(f)
+
+
+def test_a_roster_may_come_as_a_workbook_or_compressed(tmp_path):
+    import gzip
+
+    xlsxwriter = pytest.importorskip("xlsxwriter")
+    rows = [["name", "department", "expertise"], ["Ana Ruiz", "Support", "refunds, orders"],
+            ["Li Wei", "Finance", "invoices"]]
+    book = xlsxwriter.Workbook(str(tmp_path / "staff.xlsx"))
+    sheet = book.add_worksheet("Team")
+    for r, row in enumerate(rows):
+        sheet.write_row(r, 0, row)
+    book.close()
+    with gzip.open(tmp_path / "staff.csv.gz", "wt") as fh:
+        fh.write("\n".join(",".join(f'"{v}"' for v in row) for row in rows) + "\n")
+    for name in ("staff.xlsx", "staff.csv.gz"):
+        staff = load_staff(tmp_path / name)
+        assert staff["name"].tolist() == ["Ana Ruiz", "Li Wei"]
+        assert staff["department"].tolist() == ["customer service", "accounts"]

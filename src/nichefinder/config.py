@@ -116,6 +116,23 @@ Thresholds = make_dataclass(
 )
 
 
+def _checked_init(init):
+    """``Thresholds(...)`` names a mistyped threshold (with "did you mean") instead of raising a
+    bare ``TypeError``."""
+    def __init__(self, *args, **kwargs):
+        check_names(Thresholds, kwargs)
+        if len(args) > len(fields(Thresholds)):
+            raise InputError(f"Thresholds takes at most {len(fields(Thresholds))} values; name "
+                             "them, e.g. Thresholds(min_authors=20)")
+        init(self, *args, **kwargs)
+
+    __init__.__wrapped__ = init
+    return __init__
+
+
+Thresholds.__init__ = _checked_init(Thresholds.__init__)
+
+
 def resolve_thresholds(value=None, base=None) -> Thresholds:
     """The :class:`Thresholds` that ``value`` names, over ``base``.
 
@@ -184,17 +201,18 @@ def load_thresholds(path: str | Path) -> Thresholds:
             with path.open("rb") as fh:
                 data = tomllib.load(fh)
         elif suffix in (".yaml", ".yml"):
-            import yaml
+            from .yamlsafe import load_yaml
 
-            with path.open(encoding="utf-8") as fh:
-                data = yaml.safe_load(fh)
+            data = load_yaml(path.read_text(encoding="utf-8"))
         else:
             raise InputError(
                 f"thresholds file {str(path)!r} has suffix {suffix!r}; use .toml, .yaml or .yml",
                 path=str(path),
             )
-    except InputError:
-        raise
+    except InputError as exc:
+        if str(path) in str(exc):
+            raise
+        raise InputError(f"thresholds file {str(path)!r}: {exc}", path=str(path)) from None
     except Exception as exc:  # tomllib.TOMLDecodeError, yaml.YAMLError, UnicodeDecodeError
         raise InputError(
             f"cannot read thresholds file {str(path)!r}: {exc}", path=str(path)
@@ -242,6 +260,8 @@ def parse_settings(pairs) -> dict[str, Any]:
     """
     import yaml
 
+    from .yamlsafe import load_yaml
+
     types = {f.name: f.type for f in fields(Thresholds)}
     changes: dict[str, Any] = {}
     for pair in pairs:
@@ -252,8 +272,8 @@ def parse_settings(pairs) -> dict[str, Any]:
                              "--set min_authors=25")
         check_names(Thresholds, {name: None})
         try:
-            value = yaml.safe_load(raw.strip())
-        except yaml.YAMLError:
+            value = load_yaml(raw.strip())
+        except (yaml.YAMLError, InputError):
             value = raw
         if types[name] == "float" and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)

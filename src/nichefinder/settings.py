@@ -86,11 +86,16 @@ def part(value, kind: type[Settings]) -> Settings:
 def check_names(kind, values, path: str | None = None) -> None:
     """An :class:`InputError` naming the first of ``values`` that is no field of ``kind``."""
     known = [f.name for f in fields(kind)]
-    unknown = sorted(set(values) - set(known))
+    unknown = sorted(set(map(str, values)) - set(known))
     if unknown:
+        import difflib
+
         where = f" in {path}" if path else ""
+        close = difflib.get_close_matches(unknown[0], known, n=1, cutoff=0.6)
+        hint = f"did you mean {close[0]!r}? " if close else ""
         raise InputError(
-            f"unknown threshold {unknown[0]!r}{where}; valid thresholds are: " + ", ".join(known),
+            f"unknown threshold {unknown[0]!r}{where}; {hint}valid thresholds are: "
+            + ", ".join(known),
             path=path,
         )
 

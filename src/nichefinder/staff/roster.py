@@ -125,7 +125,13 @@ def split_platforms(value) -> tuple[str, ...]:
 
 
 def _read_records(path: Path) -> tuple[list[str], list[tuple[int, dict]]]:
-    """Header (column names as given) and ``(row, record)`` pairs of a CSV or YAML roster."""
+    """Header (column names as given) and ``(row, record)`` pairs of a CSV or YAML roster, or
+    of a workbook or compressed file holding one (sheets and files read in order, rows
+    numbered on across them)."""
+    from ..ingest.containers import COMPRESSED, WORKBOOKS
+
+    if path.suffix.lower() in (*COMPRESSED, ".zip", *WORKBOOKS) and path.is_file():
+        return _read_container(path)
     suffix = path.suffix.lower()
     try:
         raw = path.read_bytes()
@@ -144,8 +150,12 @@ def _read_records(path: Path) -> tuple[list[str], list[tuple[int, dict]]]:
     if suffix in (".yaml", ".yml", ".json"):
         import yaml
 
+        from ..yamlsafe import load_yaml
+
         try:
-            data = yaml.safe_load(text)
+            data = load_yaml(text)
+        except InputError as exc:
+            raise InputError(f"{path.name}: {exc}", path=str(path)) from None
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 1 if mark is not None else None
@@ -202,6 +212,25 @@ def _read_records(path: Path) -> tuple[list[str], list[tuple[int, dict]]]:
             continue
         records.append((i, dict(zip(header, values, strict=True))))
     return header, records
+
+
+def _read_container(path: Path) -> tuple[list[str], list[tuple[int, dict]]]:
+    import tempfile
+
+    from ..ingest.containers import expand_inputs
+
+    header: dict[str, None] = {}
+    records: list[tuple[int, dict]] = []
+    with tempfile.TemporaryDirectory(prefix="nichefinder-staff-") as tmp:
+        for name, part in expand_inputs([path], Path(tmp)):
+            try:
+                names, rows = _read_records(part)
+            except InputError as exc:
+                raise InputError(str(exc).replace(part.name, name), path=str(path)) from None
+            header.update(dict.fromkeys(names))
+            offset = len(records)
+            records += [(offset + i, record) for i, record in rows]
+    return list(header), records
 
 
 def _column_key(name: str) -> str:
