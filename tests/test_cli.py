@@ -31,12 +31,12 @@ def test_python_dash_m():
 
 def test_missing_text_column_is_one_line_exit_2(tmp_path):
     f = tmp_path / "posts.csv"
-    f.write_text("body,user\nhello,@a\n")
+    f.write_text("uid,blurb\n1,hello there friend\n")
     result = run("plan", f, "--out", tmp_path / "out")
     assert result.exit_code == 2
     assert result.output.strip().splitlines() == [
-        "Error: column 'text' not found in posts.csv; columns are: body, user; "
-        "map one with --columns text=body"
+        "Error: column 'text' not found in posts.csv; columns are: uid, blurb; "
+        "the free text looks to be in 'blurb': map it with --columns text=blurb"
     ]
     assert "Traceback" not in result.output
 
@@ -63,6 +63,16 @@ def test_plan_restaff_and_report(tmp_path):
     assert list(assigned.columns) == ["id", "group", "feed"]
     assert len(assigned) == len(pd.read_csv(SAMPLE / "conversations.csv"))
     before = (out / "plan.json").read_text()
+    # the two staffing routes agree: same plan, roster and seed give the same staff
+    result = run("staff", out, SAMPLE / "staff.csv", "--out", tmp_path / "same",
+                 "--random-state", 0)
+    assert result.exit_code == 0, result.output
+    import json
+
+    planned, restaffed = json.loads(before), json.loads((tmp_path / "same/plan.json").read_text())
+    assert [f["staff"] for f in restaffed["feeds"]] == [f["staff"] for f in planned["feeds"]]
+    assert restaffed["staffing_notes"] == planned["staffing_notes"]
+    assert restaffed["feeds"] == planned["feeds"]
 
     small = tmp_path / "staff.csv"
     roster = pd.read_csv(SAMPLE / "staff.csv")
@@ -72,7 +82,6 @@ def test_plan_restaff_and_report(tmp_path):
     after = (tmp_path / "restaffed/plan.json").read_text()
     assert after != before
     names = set(roster.iloc[: len(roster) // 2]["name"])
-    import json
 
     for feed in json.loads(after)["feeds"]:
         assert {r["name"] for r in feed["staff"]} <= names
@@ -95,7 +104,8 @@ def test_explain_prints_the_what_if_table():
 def test_threshold_settings_are_validated(tmp_path):
     result = run("plan", SAMPLE / "conversations.csv", "--set", "min_autors=3", "--out", tmp_path)
     assert result.exit_code == 2
-    assert "unknown threshold 'min_autors'; valid thresholds are:" in result.output
+    assert "unknown threshold 'min_autors'; did you mean 'min_authors'? valid thresholds are:" \
+        in result.output
     result = run("plan", SAMPLE / "conversations.csv", "--set", "min_authors", "--out", tmp_path)
     assert result.exit_code == 2 and "write NAME=VALUE" in result.output
 

@@ -112,6 +112,9 @@ def _echo_summary(plan, written, out) -> None:
         f"{s.rows_read} rows read: "
         f"{s.rows_grouped} grouped, {s.rows_noise} noise, {s.rows_rejected} rejected."
     )
+    for note in plan.parameters.get("data_notes") or ():
+        if note.startswith("not judged"):
+            click.echo(f"  {note}")
     if s.confidence_line is not None:
         click.echo(f"confidence: {s.confidence_line}")
     for f in plan.feeds:
@@ -218,6 +221,35 @@ def _analysis_options(command):
 
 
 _FIT_ARGUMENTS = ("conversations", "embeddings", "columns", "format")
+
+
+def _read_inputs(obj, arguments: dict, fit: dict) -> None:
+    """Check the thresholds and method, read the inputs, and say on stderr which columns were
+    used (when any has another name than nichefinder's) and what cannot be judged: all before
+    the costly embedding. ``fit`` then holds the
+    conversations read."""
+    from .cluster import check_method
+    from .config import resolve_thresholds
+    from .ingest import as_conversations
+    from .ingest.columns import describe_columns
+
+    arguments["thresholds"] = resolve_thresholds(arguments["thresholds"])
+    check_method(arguments["method"])
+    conv = as_conversations(fit.pop("conversations"), fit.pop("columns"), fit.pop("format"))
+    fit.update(conversations=conv, columns=None, format=None)
+    if obj.get("quiet"):
+        return
+    renamed = {name: used for name, used in conv.columns.items()
+               if any(known != column for known, column in used.items())}
+    shown = {describe_columns(used) for used in renamed.values()}
+    for name, used in renamed.items():
+        line = describe_columns(used)
+        click.echo(f"columns: {line}" if len(shown) == 1 else f"columns ({name}): {line}",
+                   err=True)
+        if len(shown) == 1:
+            break
+    for note in conv.not_judged:
+        click.echo(note, err=True)
 
 
 def _library_arguments(
@@ -334,6 +366,7 @@ def plan_command(obj, staff, out, scheduler, client_name, report_date, period, p
     Writes plan.json, assignments.csv, report.md (and rejects.csv when rows were
     rejected) to --out.
     """
+    from .ingest import check_inputs
     from .pipeline import NicheFinder
     from .report import check_plan_folder, write_plan
     from .staff import load_staff
@@ -341,10 +374,12 @@ def plan_command(obj, staff, out, scheduler, client_name, report_date, period, p
     arguments = _library_arguments(obj, **options)
     fit = {name: arguments.pop(name) for name in _FIT_ARGUMENTS}
     # everything that can be checked is checked before the costly embedding
+    check_inputs(fit["conversations"])
     check_plan_folder(out, inputs=fit["conversations"])
     if pdf:
         _check_pdf()
     staff = load_staff(staff) if staff is not None else None
+    _read_inputs(obj, arguments, fit)
     if scheduler is None:
         finder = NicheFinder(**arguments).fit(**fit)
     else:
@@ -381,6 +416,7 @@ def explain_command(obj, vary, as_csv, **options):
 
     arguments = _library_arguments(obj, **options)
     fit = {name: arguments.pop(name) for name in _FIT_ARGUMENTS}
+    _read_inputs(obj, arguments, fit)
     table = NicheFinder(**arguments).fit(**fit).explain(vary=vary or None)
     if as_csv:
         from .report.csvsafe import csv_text

@@ -167,7 +167,8 @@ class NicheFinder:
         -------
         self
         """
-        check_method(self.method)  # before the costly embedding
+        check_method(self.method)  # these first: a mistake shows before the costly embedding
+        self._thresholds()
         rng = check_random_state(self.random_state)
         self._rng_seed = int(rng.randint(0, 2**31 - 1))
         self._embedder = get_embedder(self.model, show_progress=bool(self.show_progress))
@@ -313,8 +314,8 @@ class NicheFinder:
         if staff is None:
             return tuple(replace(f, code_of_conduct=code_of_conduct(f)) for f in feeds), ()
         roster = staff if isinstance(staff, pd.DataFrame) else load_staff(staff)
-        staffing = assign_staff(feeds, roster, texts, embedder=self._embed,
-                                random_state=self._rng_seed)
+        # what `nichefinder staff` can do again from plan.json alone: the same staffing
+        staffing = staff_feeds(feeds, rec.groups, roster, self._embed, self._rng_seed)
         return tuple(staffing.feeds), tuple(staffing.notes)
 
     def _assemble(self, rec, feeds, staffing_notes, th, confidence=None) -> Plan:
@@ -364,12 +365,8 @@ class NicheFinder:
 
 
 def _missing_notes(conv: Conversations) -> list[str]:
-    notes = []
-    if not conv.has_authors:
-        notes.append("no author column: genuineness (who is talking) could not be judged")
-    if not conv.has_timestamps:
-        notes.append("no timestamps: whether groups are sustained over time could not be judged")
-    return notes
+    """The judgements the data cannot support (no authors, no timestamps), for the plan."""
+    return list(conv.not_judged)
 
 
 def _feed_texts(
@@ -453,6 +450,8 @@ def plan(
         cache=cache,
         show_progress=show_progress,
     )
+    if staff is not None and not isinstance(staff, pd.DataFrame):
+        staff = load_staff(staff)  # a mistake in the roster shows before the embedding
     finder.fit(conversations, embeddings, columns=columns, format=format)
     return finder.plan(staff)
 
@@ -487,7 +486,6 @@ def restaff_plan(saved: Plan, staff, *, model=None, random_state=None, cache=Tru
     """
     roster = staff if isinstance(staff, pd.DataFrame) else load_staff(staff)
     embedder = get_embedder(model if model is not None else _saved_model(saved))
-    posts_of = {g.id: g.representative_posts for g in saved.groups}
     bare = [
         replace(
             f,
@@ -497,20 +495,32 @@ def restaff_plan(saved: Plan, staff, *, model=None, random_state=None, cache=Tru
         )
         for f in saved.feeds
     ]
-    texts = {f.id: [p for g in f.groups for p in posts_of.get(g, ())] for f in bare}
-    staffing = assign_staff(
-        bare,
-        roster,
-        texts,
-        embedder=lambda t: embed_texts(t, embedder, cache=cache),
-        random_state=random_state,
-    )
+    seed = int(check_random_state(random_state).randint(0, 2**31 - 1))  # as fit draws it
+    staffing = staff_feeds(bare, saved.groups, roster,
+                           lambda t: embed_texts(t, embedder, cache=cache), seed)
     return replace(
         saved,
         feeds=tuple(staffing.feeds),
         staffing_notes=tuple(staffing.notes),
         summary=replace(saved.summary, feeds=len(staffing.feeds)),
     )
+
+
+def staff_feeds(feeds, groups, roster, embed, seed: int):
+    """Staff ``feeds`` from ``roster``: the one staffing step of a plan and of a re-staffing.
+
+    A feed's representative posts (those of its groups, as kept in ``plan.json``) stand in for
+    its conversations when matching people's expertise, so ``plan --staff`` and ``staff PLAN``
+    give the same staff for the same roster and seed.
+
+    Returns
+    -------
+    Staffing
+        As :func:`nichefinder.staff.staffing.assign_staff`.
+    """
+    posts_of = {g.id: g.representative_posts for g in groups}
+    texts = {f.id: [p for g in f.groups for p in posts_of.get(g, ())] for f in feeds}
+    return assign_staff(feeds, roster, texts, embedder=embed, random_state=seed)
 
 
 def _saved_model(saved: Plan):

@@ -43,6 +43,9 @@ def render_markdown(plan: Plan) -> str:
         "groups, no more; staff each from whoever in the business has the expertise.",
         "",
     ]
+    unjudged = [n for n in plan.parameters.get("data_notes") or [] if n.startswith("not judged")]
+    if unjudged:  # on the first screen: feeds were chosen without these tests
+        lines += [f"**{md_escape(n[0].upper() + n[1:])}**" for n in unjudged] + [""]
     if plan.feeds:
         lines += ["## Feeds", "",
                   "| # | feed | groups | platforms | posts/week | hours/week | lead |",
