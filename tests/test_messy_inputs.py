@@ -4,9 +4,12 @@ random bytes. No embedding model is loaded: the CLI test swaps in a hashing embe
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import io
 import json
 import tempfile
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -56,8 +59,12 @@ def messy_csv(draw) -> bytes:
                 value = '"' + value
             fields.append(value)
         lines.append(delimiter.join(fields))
-    newline = draw(st.sampled_from(["\n", "\r\n"]))
-    data = _encode(newline.join(lines) + draw(st.sampled_from(["", newline])),
+    if draw(st.integers(0, 4)) == 0:  # report metadata above the header
+        lines[:0] = draw(st.lists(st.sampled_from(["Report: brand X", "Query,coffee,2026",
+                                                   "", "Exported by a tool"]), max_size=4))
+    endings = draw(st.sampled_from([["\n"], ["\r\n"], ["\n", "\r\n", "\r"]]))
+    text = "".join(line + draw(st.sampled_from(endings)) for line in lines)
+    data = _encode(text if draw(st.booleans()) else text.rstrip("\r\n"),
                    draw(st.sampled_from(ENCODINGS)))
     if draw(st.booleans()):  # random bytes somewhere
         junk = draw(st.binary(max_size=40))
@@ -128,10 +135,25 @@ def _check_load(path: Path, fmt: str | None) -> None:
     assert set(conv.rejects["reason"].dropna().map(type)) <= {str}
 
 
+def _packed(data: bytes, how: str, suffix: str) -> tuple[bytes, str]:
+    """``data`` as it may arrive: as is, gzipped, or as a member of a zip archive."""
+    if how == "gz":
+        return gzip.compress(data, mtime=0), suffix + ".gz"
+    if how == "zip":
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr(f"inner{suffix}", data)
+            archive.writestr("second.csv", b"text\nanother post\n")
+        return buffer.getvalue(), ".zip"
+    return data, suffix
+
+
 @SETTINGS
 @given(data=messy_file, fmt=st.sampled_from([None, None, None, *FORMATS]),
-       suffix=st.sampled_from([".csv", ".jsonl", ".json", ".txt", ".tsv"]))
-def test_load_returns_or_raises_input_error(data, fmt, suffix):
+       suffix=st.sampled_from([".csv", ".jsonl", ".json", ".txt", ".tsv"]),
+       how=st.sampled_from(["plain", "plain", "plain", "gz", "zip"]))
+def test_load_returns_or_raises_input_error(data, fmt, suffix, how):
+    data, suffix = _packed(data, how, suffix)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"messy{suffix}"
         path.write_bytes(data)
@@ -168,6 +190,21 @@ def test_cli_plan_exits_cleanly_on_messy_files(data, suffix):
             repr(result.exception)
         if result.exit_code == 2:
             assert result.output.startswith("Error: ") and result.output.count("\n") == 1
+        else:  # every row read is grouped, noise or rejected, in plan.json and the CSVs
+            _check_accounting(Path(tmp) / "out")
+
+
+def _check_accounting(out: Path) -> None:
+    import pandas as pd
+
+    summary = json.loads((out / "plan.json").read_text())["summary"]
+    assert summary["rows_read"] == (summary["rows_grouped"] + summary["rows_noise"]
+                                    + summary["rows_rejected"])
+    assigned = pd.read_csv(out / "assignments.csv", dtype=str, keep_default_na=False)
+    rejected = (pd.read_csv(out / "rejects.csv", dtype=str, keep_default_na=False)
+                if (out / "rejects.csv").exists() else [])
+    assert len(assigned) + len(rejected) == summary["rows_read"]
+    assert int((assigned["group"] == "-1").sum()) == summary["rows_noise"]
 
 
 def test_cli_plan_one_usable_row_does_not_crash(tmp_path, monkeypatch):
