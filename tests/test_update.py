@@ -233,12 +233,12 @@ def test_cli_update_exit_codes(sample, plan_dir, tmp_path):
 
 def test_cli_bad_input_is_one_line_exit_2(plan_dir, tmp_path):
     f = tmp_path / "posts.csv"
-    f.write_text("body,user\nhello,@a\n")
+    f.write_text("uid,blurb\n1,hello there friend\n")
     result = run("update", plan_dir, f, "--out", tmp_path / "out")
     assert result.exit_code == 2
     assert result.output.strip().splitlines() == [
-        "Error: column 'text' not found in posts.csv; columns are: body, user; "
-        "map one with --columns text=body"]
+        "Error: column 'text' not found in posts.csv; columns are: uid, blurb; "
+        "the free text looks to be in 'blurb': map it with --columns text=blurb"]
     result = run("update", tmp_path / "nowhere", f, "--out", tmp_path / "out")
     assert result.exit_code == 2 and "no plan at" in result.output
     assert len(result.output.strip().splitlines()) == 1
