@@ -51,6 +51,7 @@ only own same too very can could will would shall should may might must do does 
 be is are was were been being am have has had having get gets got getting go goes went going gone
 make makes made making say says said tell told ask asked know knew think thought want wanted need
 needed like liked let lets see saw seen look looks come came take took give gave keep kept just
+feel feels felt seem seems try tried trying
 still even ever never always already also really actually literally finally now soon today
 tomorrow yesterday yes ok okay please pls thanks thank hi hey hello dear lol omg wow oh much many
 anyone someone something anything everyone everything nothing nobody somebody one ones thing things
