@@ -40,6 +40,8 @@ log = logging.getLogger(__name__)
 TARGET_AGREEMENT = 0.98
 """Share of posts whose group the student placement should share with the real model's."""
 _HELD_OUT = 0.2
+_CHUNK = 50_000
+"""Texts whose student features are held at once."""
 
 
 @dataclass(frozen=True)
@@ -180,12 +182,12 @@ def place_posts(
     known = np.zeros(m, dtype=bool)
     table = None
 
-    def put(index, vectors):
+    def put(index, vectors, real=True):
         nonlocal table
         if table is None:
             table = np.zeros((m, vectors.shape[1]), dtype=np.float32)
         table[index] = vectors
-        known[index] = True
+        known[index] = real
 
     put(sampled, embed([unique[i] for i in sampled]))
     clustering = cluster(table[positions[rows]])
@@ -195,19 +197,21 @@ def place_posts(
              "sample_texts": int(len(sampled)), "placed_by_model": 0}
     if rest.size and C.shape[0] and target_agreement < 1.0 and len(sampled) >= 10:
         student = LinearStudent() if student is None else student
-        features = student.features([unique[i] for i in np.concatenate([sampled, rest])])
-        f_sample, f_rest = features[: len(sampled)], features[len(sampled):]
+        f_sample = student.features([unique[i] for i in sampled])
         posts = np.bincount(positions, minlength=m)
         threshold, expected = _threshold(student, f_sample, table[sampled], posts[sampled],
                                          C, F, center, target_agreement, rng)
         student.fit(features=f_sample, targets=table[sampled])
-        predicted = student.predict(features=f_rest)
-        _, margin = student_margins(predicted, C, F, center)
-        unsure = rest[margin < threshold]
+        unsure = []
+        for start in range(0, rest.size, _CHUNK):  # a chunk's features at a time: memory
+            part = rest[start : start + _CHUNK]
+            predicted = student.predict([unique[i] for i in part])
+            _, margin = student_margins(predicted, C, F, center)
+            put(part, predicted, real=False)
+            unsure.append(part[margin < threshold])
+        unsure = np.concatenate(unsure)
         say("the student places %d texts; %d (margin < %.3f) go to the real model",
             rest.size - unsure.size, unsure.size, threshold)
-        put(rest, predicted)
-        known[rest] = False
         if unsure.size:
             put(unsure, embed([unique[i] for i in unsure]))
         stats.update(placed_by_model=int(unsure.size),
