@@ -88,7 +88,14 @@ def load_sentences(datasets_dir: Path) -> pd.DataFrame:
 
 
 def make_corpus(n: int, sentences: pd.DataFrame, random_state: int = 0) -> pd.DataFrame:
-    """``n`` social posts recombined from ``sentences``; columns as nichefinder reads them."""
+    """``n`` social posts recombined from ``sentences``; columns as nichefinder reads them.
+
+    A post joins one to three sentences of its intent (one in a third of the posts), lightly
+    varied, so that almost every post is a text of its own: at a million posts over ~45,000
+    sentences, posts of one sentence each would repeat each sentence ~22 times and every group
+    would be judged a template. About 1 % of posts are retweets (``RT @x: ...``) of an
+    earlier post, as in a listening export.
+    """
     rng = np.random.default_rng([random_state, n])
     codes, intents = pd.factorize(sentences["intent"], sort=True)
     texts = sentences["text"].to_numpy()
@@ -98,32 +105,43 @@ def make_corpus(n: int, sentences: pd.DataFrame, random_state: int = 0) -> pd.Da
     # intent volumes: log-normal, so a few big groups and a long tail of small ones
     weight = rng.lognormal(0.0, 0.8, len(intents))
     intent = rng.choice(len(intents), n, p=weight / weight.sum())
-    first = order[starts[intent] + (rng.random(n) * counts[intent]).astype(int)]
-    second = order[starts[intent] + (rng.random(n) * counts[intent]).astype(int)]
-    two = rng.random(n) < 0.15
+    n_parts = rng.choice([1, 2, 3], n, p=[0.35, 0.4, 0.25])
+    picks = [order[starts[intent] + (rng.random(n) * counts[intent]).astype(int)]
+             for _ in range(3)]
     greet = rng.random(n) < 0.15
     mention = rng.random(n) < 0.08
     tag = rng.random(n) < 0.12
     emoji = rng.random(n) < 0.15
+    lower = rng.random(n) < 0.2
     g_pick = rng.integers(0, len(GREETINGS), n)
     m_pick = rng.integers(0, len(MENTIONS), n)
     e_pick = rng.integers(0, len(EMOJI), n)
+    retweet = rng.random(n) < 0.01
     tags = ["#" + name.split("/", 1)[1].replace("_", "") for name in intents]
     body = []
+    last: dict[int, int] = {}
     for i in range(n):
+        if retweet[i] and intent[i] in last:  # a retweet of another post of the intent
+            body.append(f"RT @u{intent[i]}_0: {body[last[intent[i]]]}")
+            continue
+        last[intent[i]] = i
         parts = []
         if greet[i]:
             parts.append(GREETINGS[g_pick[i]])
         if mention[i]:
             parts.append(MENTIONS[m_pick[i]])
-        parts.append(texts[first[i]])
-        if two[i] and second[i] != first[i]:
-            parts.append(texts[second[i]])
+        seen = set()
+        for k in range(n_parts[i]):
+            j = picks[k][i]
+            if j not in seen:
+                seen.add(j)
+                parts.append(texts[j])
         if tag[i]:
             parts.append(tags[intent[i]])
         if emoji[i]:
             parts.append(EMOJI[e_pick[i]])
-        body.append(" ".join(parts))
+        text = " ".join(parts)
+        body.append(text.lower() if lower[i] else text)
     # authors: each intent has its own Zipf-like pool (about one person per 6 posts), and a
     # shared pool of generalists writes 10 % of all posts
     authors = np.empty(n, dtype=object)
@@ -222,11 +240,14 @@ def child_nichefinder(csv: Path, npy: Path, out_dir: Path, profile: Path | None)
                 seconds[name] = seconds.get(name, 0.0) + time.perf_counter() - start
         return wrapper
 
-    for name, attr in [("ingest", "as_conversations"), ("load_embeddings", "load_embeddings"),
-                       ("cluster", "cluster_embeddings"), ("describe", "describe_groups"),
-                       ("project", "project_2d"), ("score", "score_groups"),
-                       ("recommend", "recommend_feeds"), ("feed_texts", "_feed_texts"),
-                       ("staff", "assign_staff")]:
+    from nichefinder import fit
+
+    for name, attr in [("load_embeddings", "load_embeddings"), ("describe", "describe_groups"),
+                       ("score", "measure_groups")]:
+        setattr(fit, attr, timed(name, getattr(fit, attr)))
+    for name, attr in [("ingest", "as_conversations"), ("cluster", "cluster_embeddings"),
+                       ("project", "project_2d"), ("recommend", "recommend_feeds"),
+                       ("feed_texts", "_feed_texts"), ("staff", "assign_staff")]:
         setattr(pipeline, attr, timed(name, getattr(pipeline, attr)))
     profiler = None
     if profile:
@@ -257,6 +278,62 @@ def child_nichefinder(csv: Path, npy: Path, out_dir: Path, profile: Path | None)
     }
 
 
+def child_raw(csv: Path, out_dir: Path, cache: Path, placement: str) -> dict:
+    """A cold-cache run from raw text: ``nichefinder.plan(posts.csv, staff=...)``, embedding
+    included, with the embedding steps timed apart (the real model, the student)."""
+    import nichefinder
+    from nichefinder import fit, pipeline, report
+    from nichefinder.embed import student
+
+    seconds: dict[str, float] = {}
+    counts = {"model_texts": 0}
+
+    def timed(name, fn, count=False):
+        def wrapper(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                if count:
+                    counts["model_texts"] += len(args[0])
+                return fn(*args, **kwargs)
+            finally:
+                seconds[name] = seconds.get(name, 0.0) + time.perf_counter() - start
+        return wrapper
+
+    fit.embed_texts = timed("embed_model", fit.embed_texts, count=True)
+    fit.embed_posts = timed("embed_model", fit.embed_posts)
+    student.LinearStudent.features = timed("embed_student", student.LinearStudent.features)
+    fit.build_groups = timed("groups", fit.build_groups)
+    fit.describe_groups = timed("describe", fit.describe_groups)
+    fit.measure_groups = timed("measure", fit.measure_groups)
+    for name, attr in [("ingest", "as_conversations"), ("project", "project_2d"),
+                       ("judge", "judge_groups"), ("recommend", "recommend_feeds"),
+                       ("feed_texts", "_feed_texts"), ("staff", "assign_staff")]:
+        setattr(pipeline, attr, timed(name, getattr(pipeline, attr)))
+    cache.unlink(missing_ok=True)
+    start = time.perf_counter()
+    finder = nichefinder.NicheFinder(random_state=0, cache=cache, placement=placement,
+                                     show_progress=True)
+    finder.fit(str(csv))
+    fitted = time.perf_counter()
+    plan = finder.plan(str(STAFF))
+    report.write_plan(plan, out_dir)
+    end = time.perf_counter()
+    seconds["fit_total"] = fitted - start
+    seconds["plan_and_render"] = end - fitted
+    stats = finder.embedding_stats_
+    return {
+        "seconds": seconds,
+        "total": end - start,
+        "peak_gib": _peak_gib(),
+        "posts": stats["posts"],
+        "embedded_by_model": stats.get("embedded"),
+        "placement": stats.get("placement"),
+        "groups": plan.summary.groups,
+        "feeds": plan.summary.feeds,
+        "noise": plan.summary.rows_noise,
+    }
+
+
 def child_bertopic(csv: Path, npy: Path) -> dict:
     from bertopic import BERTopic
 
@@ -270,10 +347,11 @@ def child_bertopic(csv: Path, npy: Path) -> dict:
             "noise": int((topics == -1).sum())}
 
 
-def run_child(system: str, n: int, work_dir: Path, timeout: float, profile: bool) -> dict:
+def run_child(system: str, n: int, work_dir: Path, timeout: float, profile: bool,
+              extra=()) -> dict:
     """Run one (system, n) in a fresh interpreter; its JSON result or why there is none."""
     command = [sys.executable, __file__, "--child", system, "--work-dir", str(work_dir),
-               "--sizes", str(n)]
+               "--sizes", str(n), *extra]
     if profile:
         command.append("--profile")
     log(f"{system} at {n:,} (time limit {timeout:.0f} s)")
@@ -361,6 +439,51 @@ def render(results: dict, sizes) -> str:
     return "\n".join(lines)
 
 
+def run_raw(args, sizes) -> None:
+    """``--raw``: each size from raw text with a cold cache, in a fresh interpreter."""
+    sentences = load_sentences(DATASETS_DIR)
+    results_path = args.work_dir / f"raw-results-{args.placement}.json"
+    results = json.loads(results_path.read_text()) if results_path.exists() else {}
+    for n in sizes:
+        csv = args.work_dir / f"posts-{n}.csv"
+        if not csv.exists():
+            log(f"generating {n:,} posts from {len(sentences):,} sentences")
+            make_corpus(n, sentences, args.random_state).to_csv(csv, index=False)
+        before = _load_average()
+        result = run_child("raw", n, args.work_dir, args.timeout, False,
+                           ["--placement", args.placement])
+        result["load_before"], result["load_after"] = before, _load_average()
+        results[str(n)] = result
+        results_path.write_text(json.dumps(results, indent=1))
+    print(render_raw(results, sizes))
+
+
+def render_raw(results: dict, sizes) -> str:
+    stages = ("ingest", "embed_model", "embed_student", "fit_total", "groups", "describe",
+              "measure", "project", "judge", "recommend", "feed_texts", "staff",
+              "plan_and_render")
+    lines = ["| N | whole s | peak GiB | real-model share | groups | feeds | "
+             + " | ".join(stages) + " | load (1 min) before/after |",
+             "|---:|---:|---:|---:|---:|---:|" + "---:|" * len(stages) + "---|"]
+    ok = []
+    for n in sizes:
+        r = results.get(str(n))
+        if not r or "failed" in r:
+            lines.append(f"| {n:,} | {r['failed'] if r else '-'} |")
+            continue
+        ok.append((n, r["total"]))
+        share = (r.get("placement") or {}).get("real_model_share", 1.0)
+        lines.append(
+            f"| {n:,} | {r['total']:.0f} | {r['peak_gib']:.2f} | {share:.1%} | {r['groups']} "
+            f"| {r['feeds']} | " + " | ".join(f"{r['seconds'].get(s, 0.0):.0f}" for s in stages)
+            + f" | {r['load_before'].split(' / ')[0]} / {r['load_after'].split(' / ')[0]} |")
+    if len(ok) >= 2:
+        ns, ts = zip(*ok, strict=True)
+        lines += ["", f"Growth exponent of the whole run, {ns[0]:,}..{ns[-1]:,}: "
+                      f"{growth_exponent(ns, ts):.2f}."]
+    return "\n".join(lines)
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -383,7 +506,12 @@ def main(argv=None) -> None:
     parser.add_argument("--prepare-only", action="store_true")
     parser.add_argument("--table-only", action="store_true",
                         help="print the table of the results kept in <work-dir>, run nothing")
-    parser.add_argument("--child", choices=("nichefinder", "bertopic"), help=argparse.SUPPRESS)
+    parser.add_argument("--raw", action="store_true",
+                        help="from raw text, cold cache, embedding included (nichefinder only)")
+    parser.add_argument("--placement", choices=("student", "model"), default="student",
+                        help="with --raw: how posts beyond the sample are embedded")
+    parser.add_argument("--child", choices=("nichefinder", "bertopic", "raw"),
+                        help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s]
     args.work_dir.mkdir(parents=True, exist_ok=True)
@@ -391,7 +519,10 @@ def main(argv=None) -> None:
     if args.child:
         (n,) = sizes
         csv, npy = args.work_dir / f"posts-{n}.csv", args.work_dir / f"posts-{n}.npy"
-        if args.child == "nichefinder":
+        if args.child == "raw":
+            result = child_raw(csv, args.work_dir / f"plan-raw-{n}",
+                               args.work_dir / f"cold-cache-{n}.sqlite", args.placement)
+        elif args.child == "nichefinder":
             prof = args.work_dir / f"profile-{n}.prof" if args.profile else None
             result = child_nichefinder(csv, npy, args.work_dir / f"plan-{n}", prof)
         else:
@@ -399,6 +530,8 @@ def main(argv=None) -> None:
         print(json.dumps(result))
         return
 
+    if args.raw:
+        return run_raw(args, sizes)
     results_path = args.work_dir / "scale-results.json"
     if args.table_only:
         print(render(json.loads(results_path.read_text()), sizes))
