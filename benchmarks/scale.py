@@ -302,7 +302,7 @@ def child_raw(csv: Path, out_dir: Path, cache: Path, placement: str) -> dict:
     fit.embed_texts = timed("embed_model", fit.embed_texts, count=True)
     fit.embed_posts = timed("embed_model", fit.embed_posts)
     student.LinearStudent.features = timed("embed_student", student.LinearStudent.features)
-    fit.build_groups = timed("groups", fit.build_groups)
+    fit.build_groups = timed("build_groups", fit.build_groups)
     fit.describe_groups = timed("describe", fit.describe_groups)
     fit.measure_groups = timed("measure", fit.measure_groups)
     for name, attr in [("ingest", "as_conversations"), ("project", "project_2d"),
@@ -441,9 +441,12 @@ def render(results: dict, sizes) -> str:
 
 def run_raw(args, sizes) -> None:
     """``--raw``: each size from raw text with a cold cache, in a fresh interpreter."""
-    sentences = load_sentences(DATASETS_DIR)
     results_path = args.work_dir / f"raw-results-{args.placement}.json"
     results = json.loads(results_path.read_text()) if results_path.exists() else {}
+    if args.table_only:
+        print(render_raw(results, sizes))
+        return
+    sentences = load_sentences(DATASETS_DIR)
     for n in sizes:
         csv = args.work_dir / f"posts-{n}.csv"
         if not csv.exists():
@@ -459,7 +462,7 @@ def run_raw(args, sizes) -> None:
 
 
 def render_raw(results: dict, sizes) -> str:
-    stages = ("ingest", "embed_model", "embed_student", "fit_total", "groups", "describe",
+    stages = ("ingest", "embed_model", "embed_student", "fit_total", "build_groups", "describe",
               "measure", "project", "judge", "recommend", "feed_texts", "staff",
               "plan_and_render")
     lines = ["| N | whole s | peak GiB | real-model share | groups | feeds | "
