@@ -4,6 +4,7 @@ Usage (from the repository root)::
 
     python benchmarks/scenarios.py --cache PATH/cache.sqlite [--sets hwu64 clinc150 ...]
         [--seeds 0 1 2 3 4] [--no-fp32] [--scenario-seed 0] [--shared-dir ../shared]
+        [--method leiden]
 
 For each scenario (:func:`nichefinder.datasets.scenarios.build_scenario` on a shared set, the
 genuine labels, their categories and the four traps), the library fit path
@@ -51,11 +52,11 @@ def log(*args) -> None:
     print(*args, file=sys.stderr, flush=True)
 
 
-def fit(posts, vectors, seed):
+def fit(posts, vectors, seed, method="agglomerative"):
     """One plan's feed of every row, its feed count, its confidence line and its seconds (fit
     and recommend, without the confidence's resamples)."""
     start = time.perf_counter()
-    finder = nichefinder.NicheFinder(random_state=seed).fit(posts, vectors)
+    finder = nichefinder.NicheFinder(random_state=seed, method=method).fit(posts, vectors)
     rec, _ = finder.recommend()
     seconds = time.perf_counter() - start
     line = finder.confidence().line(len(rec.feeds))
@@ -81,7 +82,8 @@ def measure(truth: pd.DataFrame, feed: np.ndarray) -> dict:
     return out
 
 
-def run(name: str, shared: Path, cache, seeds, fp32: bool, scenario_seed: int) -> dict:
+def run(name: str, shared: Path, cache, seeds, fp32: bool, scenario_seed: int,
+        method: str = "agglomerative") -> dict:
     path, options = SCENARIOS[name]
     table = read_labelled(shared / path, drop_labels=("oos",))
     s = build_scenario(table, random_state=scenario_seed, **options)
@@ -90,7 +92,7 @@ def run(name: str, shared: Path, cache, seeds, fp32: bool, scenario_seed: int) -
     int8 = embed_texts(texts, None, cache=cache)
     feeds, counts, lines, secs = [], [], [], []
     for seed in seeds:
-        f, n, line, sec = fit(s.posts, int8, seed)
+        f, n, line, sec = fit(s.posts, int8, seed, method)
         feeds.append(f)
         counts.append(n)
         lines.append(line)
@@ -104,12 +106,13 @@ def run(name: str, shared: Path, cache, seeds, fp32: bool, scenario_seed: int) -
     row["seed_ari_min"] = min(aris) if aris else float("nan")
     if fp32:
         vec = embed_texts(texts, FP32_MODEL, cache=cache)
-        f32, n32, _, _ = fit(s.posts, vec, seeds[0])
+        f32, n32, _, _ = fit(s.posts, vec, seeds[0], method)
         row["fp32_feeds"] = n32
         row["fp32_ari"] = adjusted_rand_score(feeds[0], f32)
         log(f"  fp32: {n32} feeds, ARI {row['fp32_ari']:.3f}")
     row["confidence"] = lines[0]
     row["seconds"] = float(np.mean(secs))
+    log(markdown([row]).splitlines()[-1])
     return row
 
 
@@ -135,9 +138,11 @@ def main(argv=None) -> None:
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
     ap.add_argument("--no-fp32", action="store_true")
     ap.add_argument("--scenario-seed", type=int, default=0)
+    ap.add_argument("--method", default="agglomerative",
+                    help="clustering method (a name of nichefinder.cluster.METHODS)")
     args = ap.parse_args(argv)
     rows = [run(name, args.shared_dir, args.cache, args.seeds, not args.no_fp32,
-                args.scenario_seed) for name in args.sets]
+                args.scenario_seed, args.method) for name in args.sets]
     print(markdown(rows))
 
 

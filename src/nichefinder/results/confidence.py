@@ -55,7 +55,9 @@ class FeedConfidence:
         if not self.counts:
             return "no resamples"
         pairs = dict(self.tally())
-        first = f"{n_feeds} feeds in {pairs.pop(int(n_feeds), 0)} of {self.n_resamples} resamples"
+        word = "feed" if int(n_feeds) == 1 else "feeds"
+        first = (f"{n_feeds} {word} in {pairs.pop(int(n_feeds), 0)} of {self.n_resamples} "
+                 "resamples")
         rest = [f"{c} in {k}" for c, k in sorted(pairs.items(), key=lambda kv: (-kv[1], -kv[0]))]
         return ", ".join([first, *rest])
 
