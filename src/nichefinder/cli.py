@@ -185,8 +185,9 @@ _ANALYSIS_OPTIONS = [
         default="agglomerative",
         show_default=True,
         metavar="NAME",
-        help="Clustering method: agglomerative, hdbscan (plain density clustering, more "
-        "noise), or another name of nichefinder.cluster.METHODS.",
+        help="Clustering method: agglomerative, leiden (a kNN graph cut at the resolution that "
+        "resamples reproduce), hdbscan (plain density clustering, more noise), or another name "
+        "of nichefinder.cluster.METHODS.",
     ),
     click.option(
         "--sample-size",
