@@ -29,6 +29,7 @@ import numpy as np
 from sklearn.utils import check_random_state
 
 from .cluster import assign_groups
+from .cluster.assign import centre_like
 from .embed import unique_texts
 from .embed.student import LinearStudent
 from .exceptions import InputError
@@ -97,10 +98,7 @@ def student_margins(vectors, centroids, fences, center=None):
     C = np.asarray(centroids, dtype=np.float32)
     if C.shape[0] < 2 or X.shape[0] == 0:
         return labels, np.full(X.shape[0], np.inf)
-    if center is not None:
-        X = X - np.asarray(center, dtype=np.float32)
-        X /= np.maximum(np.linalg.norm(X, axis=1, keepdims=True), 1e-12)
-    sims = X @ C.T
+    sims = centre_like(X.copy(), center) @ C.T
     top2 = np.partition(sims, -2, axis=1)[:, -2:]
     nearest = sims.argmax(axis=1)
     gap = top2[:, 1] - top2[:, 0]

@@ -13,7 +13,7 @@ from ..exceptions import InputError
 from ..vectors import normalise_rows
 from .geometry import validate
 
-__all__ = ["assign_groups"]
+__all__ = ["assign_groups", "centre_like"]
 
 _ASSIGN_CHUNK = 65_536
 """Rows compared with the centroids at once (bounds the memory)."""
@@ -54,10 +54,7 @@ def assign_groups(embeddings, centroids, fences, *, assign_noise: bool = True, c
     >>> assign_groups([[0.9, 0.1], [0.1, 0.9], [-1.0, 0.0]], centroids, [0.5, 0.5])[0]
     array([ 0,  1, -1])
     """
-    X = validate(embeddings)
-    if center is not None:
-        live = X.any(axis=1)  # zero rows stay zero (noise)
-        X[live] = normalise_rows(X[live] - np.asarray(center, dtype=np.float32))
+    X = centre_like(validate(embeddings), center)
     C = np.asarray(centroids, dtype=np.float32)
     fences = np.asarray(fences, dtype=np.float64)
     if C.ndim != 2 or C.shape[0] != fences.shape[0] or (C.size and C.shape[1] != X.shape[1]):
@@ -85,3 +82,13 @@ def assign_groups(embeddings, centroids, fences, *, assign_noise: bool = True, c
         got = np.maximum(chunk, 0)
         similarity[rows] = np.where(chunk >= 0, sims[np.arange(got.size), got], best)
     return labels, similarity
+
+
+def centre_like(X: np.ndarray, center=None) -> np.ndarray:
+    """Rows centred as the clustering centred its own (:attr:`Clustering.center` subtracted,
+    then re-normalised; zero rows stay zero, so they stay noise); ``X`` itself without a
+    centre. ``X`` is float32 and is changed in place."""
+    if center is not None:
+        live = X.any(axis=1)
+        X[live] = normalise_rows(X[live] - np.asarray(center, dtype=np.float32))
+    return X
