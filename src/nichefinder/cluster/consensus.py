@@ -17,22 +17,25 @@ Nothing is told the number of groups; every scale-dependent choice comes from th
    keeps together groups whose posts are, on average, more similar than ``1 - t``.
 4. **Choose the number, then agree on the members.** Cuts into ``k0, 0.9 k0, 0.81 k0, ... 2``
    groups (the same ladder for every partition and seed) are scored by the mean cosine
-   silhouette of a fixed systematic sample of at most 3,000 posts (posts that would be
-   dissolved as too-small groups score 0), averaged over the twenty partitions. The chosen
-   cut follows the one-standard-error rule (Breiman et al., 1984): the fewest groups whose
-   silhouette is within one standard error of the best. Text embeddings give flat silhouette
-   curves near the top; the rule picks the parsimonious end of the plateau, which is also the
-   answer to "how few feeds cover the audience". Each partition is cut there, groups smaller
-   than ``min_cluster_size`` are dissolved, and its groups are refined by spherical k-means
-   (Lloyd) steps in the reduced space. One k-means partition is a local optimum, and two
-   seeds' partitions of overlapping topics agree only at ARI 0.7-0.8; so the twenty are
-   combined by evidence accumulation (Fred & Jain, 2005): posts that every partition treats
-   alike form atoms, atoms are joined by average linkage on how often the partitions put
-   them together, and that tree is cut as high as it can be while as many groups of
-   ``min_cluster_size`` remain as the median partition has. The silhouette rule sets the
-   number of groups, the partitions' agreement sets their members, and posts between two
-   groups (put with one by half the partitions and with the other by the rest) go to the
-   nearest group instead of forming a group of their own. Two seeds then agree at ARI
+   silhouette of a fixed systematic sample of at most 3,000 posts (posts that would be dissolved
+   as too-small groups score 0), averaged over the twenty partitions. The chosen cut follows the
+   one-standard-error rule (Breiman et al., 1984): the fewest groups whose silhouette is within
+   one standard error of the best. Text embeddings give flat silhouette curves near the top; the
+   rule picks the parsimonious end of the plateau, which is also the answer to "how few feeds
+   cover the audience". On diffuse organic text the curve falls steadily and peaks at two groups
+   (eight subreddits of college threads came out as 2), so the count is never below the ladder's
+   step at or under the number of substantial modularity communities of the posts' kNN graph
+   (:mod:`nichefinder.cluster.modularity`): each rule errs by under-splitting, so the finer
+   answer wins. Each partition is cut there, groups smaller than ``min_cluster_size`` are
+   dissolved, and its groups are refined by spherical k-means (Lloyd) steps in the reduced
+   space. One k-means partition is a local optimum, and two seeds' partitions of overlapping
+   topics agree only at ARI 0.7-0.8; so the twenty are combined by evidence accumulation (Fred &
+   Jain, 2005): posts that every partition treats alike form atoms, atoms are joined by average
+   linkage on how often the partitions put them together, and that tree is cut as high as it can
+   be while as many groups of ``min_cluster_size`` remain as the median partition has. The
+   silhouette rule sets the number of groups, the partitions' agreement sets their members, and
+   posts between two groups (put with one by half the partitions and with the other by the rest)
+   go to the nearest group instead of forming a group of their own. Two seeds then agree at ARI
    0.92-0.97 on the shared datasets. ``merge_threshold`` (a cosine distance) overrides the
    choice: the first partition is cut there.
 5. **Noise.** A group whose members are no more alike than any two posts of the input
@@ -71,6 +74,7 @@ from sklearn.utils import check_random_state
 
 from .geometry import dissolve_small, group_centroids, group_sums, reduce
 from .ladder import cosine_distances, cut_for, cut_micro, ladder, leaf_of, score_cuts, select
+from .modularity import community_count
 
 __all__ = ["ConsensusClustering"]
 
@@ -113,8 +117,9 @@ class ConsensusClustering:
     labels_ : ndarray of int, shape (n,)
         Group of each row, ``0..k-1``; ``-1`` is noise.
     parameters_ : dict
-        ``n_components``, ``n_micro``, ``n_partitions``, ``n_atoms``, ``merge_threshold`` and
-        ``merge_scores`` (the silhouette of each cut tried).
+        ``n_components``, ``n_micro``, ``n_partitions``, ``n_atoms``, ``merge_threshold``,
+        ``merge_scores`` (the silhouette of each cut tried) and ``community_floor`` (the
+        substantial modularity communities that bound the number of groups from below).
     """
 
     def __init__(self, min_cluster_size=5, min_samples=None, *, n_components=None,
@@ -144,6 +149,7 @@ class ConsensusClustering:
         say("%d x %d micro-clusters", n_runs, n_micro)
         # 3./4. merge micro-clusters, choose the cut, agree on the members
         runs = [run for run in runs if run[2] is not None]
+        floor = None
         if not runs:
             cut, labels, n_atoms, scores = None, np.zeros(n, dtype=np.intp), None, []
         elif self.merge_threshold is not None:
@@ -151,7 +157,10 @@ class ConsensusClustering:
             cut, n_atoms, scores = float(self.merge_threshold), None, []
             labels = _refine(X, cut_micro(tree, cut, keep, micro))
         else:
-            cut, labels, n_atoms, scores = _agree(X, Z, runs, n_micro, size)
+            # drawn after the partitions, so that they are the same with or without the floor
+            floor = community_count(Z, size, int(rng.randint(2**31 - 1)))
+            say("%d substantial modularity communities", floor)
+            cut, labels, n_atoms, scores = _agree(X, Z, runs, n_micro, size, floor)
         self.parameters_ = {
             "n_components": int(n_components),
             "n_micro": n_micro,
@@ -159,6 +168,7 @@ class ConsensusClustering:
             "n_atoms": n_atoms,
             "merge_threshold": None if cut is None else float(cut),
             "merge_scores": scores,
+            "community_floor": floor,
         }
         say("cut at cosine distance %s gives %d groups", cut, labels.max() + 1)
         # 5. a group no more alike than any two posts is no topic
@@ -166,8 +176,10 @@ class ConsensusClustering:
         return self
 
 
-def _agree(X, Z, runs, n_micro, size):
-    """The silhouette-chosen number of groups, and the members the partitions agree on.
+def _agree(X, Z, runs, n_micro, size, floor=0):
+    """The silhouette-chosen number of groups (raised to the ladder's step at or below
+    ``floor``, the count of substantial modularity communities), and the members the
+    partitions agree on.
 
     Returns the median cut height, the labels, the number of consensus atoms and the mean
     silhouette of every cut tried (``None``, zeros, ``None``, ``[]`` when no cut is common to
@@ -191,6 +203,8 @@ def _agree(X, Z, runs, n_micro, size):
         return None, np.zeros(n, dtype=np.intp), None, []
     mean_curve = {k: np.mean([curve[k][1] for curve in curves], axis=0) for k in common}
     k_best = select(mean_curve)
+    # diffuse text: the silhouette peaks at two groups; the graph's communities keep the floor
+    k_best = max(k_best, max((k for k in common if k <= floor), default=k_best))
     # every partition cut into k_best groups and refined; the consensus keeps together the
     # posts that most partitions put together
     candidates, cuts = [], []

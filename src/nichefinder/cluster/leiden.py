@@ -124,7 +124,7 @@ class LeidenClustering:
         n_components = self.n_components or min(_N_COMPONENTS, dim, n - 1)
         Z, n_components = reduce(X, n_components, rng, say)
         k = int(self.n_neighbors or min(KNN_K, max(10, 2 * size)))
-        first, node, weight, index, sims = _nodes(Z, k)
+        first, node, weight, index, sims = nodes(Z, k)
         say("%d rows, %d distinct nodes", n, first.size)
         graph = build(index[:, :k], sims[:, :k])
         subsamples = _subsamples(index, sims, weight, k, rng)
@@ -198,7 +198,7 @@ def _by_first(labels: np.ndarray) -> np.ndarray:
     return rank[inverse.ravel()]
 
 
-def _nodes(Z, k):
+def nodes(Z, k):
     """Distinct nodes (one per near-duplicate component), the node of each row, node weights,
     and each node's ``2 k`` nearest nodes (indices, cosines)."""
     index, sims = knn(Z, 2 * k)
