@@ -52,7 +52,6 @@ def test_every_command_is_in_the_readme():
     assert result.exit_code == 0
 
 
-@pytest.mark.slow
 def int8_kernels() -> str:
     """``"vnni"`` where ONNX Runtime's int8 products run on VNNI or AMX instructions (exact),
     ``"avx2"`` where they run on AVX2's saturating ones: the two give slightly different
@@ -65,6 +64,7 @@ def int8_kernels() -> str:
     return "vnni" if flags & {"avx512_vnni", "avx_vnni", "amx_int8"} else "avx2"
 
 
+@pytest.mark.slow
 def test_readme_output_block_is_what_a_fresh_run_prints(tmp_path):
     start = "The first command prints" if int8_kernels() == "avx2" else "On a CPU with VNNI"
     block = re.search(re.escape(start) + r".*?```text\n(.*?)```", README, re.S).group(1)

@@ -29,7 +29,10 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
-__all__ = ["DUPLICATE_COSINE", "KNN_K", "build", "collapse_duplicates", "knn", "to_igraph"]
+__all__ = [
+    "DUPLICATE_COSINE", "KNN_K", "build", "collapse_duplicates", "knn", "neighbours_for",
+    "to_igraph",
+]
 
 KNN_K = 30
 """Neighbours per row in the graph."""
@@ -37,6 +40,13 @@ DUPLICATE_COSINE = 0.98
 """Cosine from which two rows count as copies of one text (a retweet, a pasted post)."""
 _CHUNK_CELLS = 2**24
 """Similarities computed at once: chunk rows x n (64 MiB of float32)."""
+
+
+def neighbours_for(min_size: int) -> int:
+    """Neighbours per row for groups of at least ``min_size`` rows: :data:`KNN_K`, fewer
+    (at least 10) when ``2 min_size`` is smaller, so that a small group is not linked mostly
+    outside itself."""
+    return int(min(KNN_K, max(10, 2 * min_size)))
 
 
 def knn(Z: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:

@@ -54,7 +54,7 @@ from sklearn.utils import check_random_state
 
 from ..exceptions import MissingDependencyError
 from .geometry import apply_fences, dissolve_small, reduce
-from .graph import KNN_K, build, collapse_duplicates, knn, to_igraph
+from .graph import build, collapse_duplicates, knn, neighbours_for, to_igraph
 from .stability import STABLE_JACCARD, corrected_jaccard, resolution_from_evidence
 from .themes import confusion_themes
 
@@ -123,7 +123,7 @@ class LeidenClustering:
         size = int(self.min_cluster_size)
         n_components = self.n_components or min(_N_COMPONENTS, dim, n - 1)
         Z, n_components = reduce(X, n_components, rng, say)
-        k = int(self.n_neighbors or min(KNN_K, max(10, 2 * size)))
+        k = int(self.n_neighbors or neighbours_for(size))
         first, node, weight, index, sims = nodes(Z, k)
         say("%d rows, %d distinct nodes", n, first.size)
         graph = build(index[:, :k], sims[:, :k])
@@ -187,19 +187,18 @@ def leiden(graph, gamma: float, seed: int, initial=None, quality: bool = False):
         # never stops (seen on 1,200 tight blobs). Node weights given as the strengths:
         # igraph's default leaves self-loops out of them, which the group graph of the
         # themes needs (a loop per group)
+        labels = None if membership is None else _by_first(np.asarray(membership, np.intp))
         for _ in range(_MAX_ITERATIONS):
             found = g.community_leiden(
                 objective_function="modularity", weights="weight", resolution=float(gamma),
                 node_weights=strengths, initial_membership=membership, n_iterations=1,
             )
-            same = membership is not None and np.array_equal(
-                _by_first(np.asarray(found.membership)), _by_first(np.asarray(membership)))
-            membership = found.membership
-            if same:
+            membership, previous = found.membership, labels
+            labels = _by_first(np.asarray(membership, dtype=np.intp))
+            if previous is not None and np.array_equal(labels, previous):
                 break
     finally:
         ig.set_random_number_generator(random)
-    labels = _by_first(np.asarray(membership, dtype=np.intp))
     return (labels, float(found.quality)) if quality else labels
 
 

@@ -2,12 +2,13 @@
 
 The silhouette rule of :mod:`nichefinder.cluster.consensus` resolves crisp, fine-grained
 audiences (intent queries: 48 groups for 64 labels, 111 for 77) but fails one way on diffuse
-organic conversation: the silhouette of real forum text falls steadily with the number of
-groups and peaks at two, so eight subreddits of college threads came out as 2 groups. Modularity
+organic conversation: the silhouette of real forum text falls steadily with the number of groups
+and peaks at two, so eight subreddits of college threads came out as 2 groups. Modularity
 communities of a k-nearest-neighbour graph fail the other way: the resolution limit (Fortunato &
-Barthelemy, 2007) merges neighbouring fine intents (31 communities for 64 labels) but they keep
-diffuse communities apart (13 for the 8 college subreddits). Both errors are under-splits, so the
-finer of the two answers is the better one; :func:`community_count` gives the modularity side.
+Barthelemy, 2007) merges neighbouring fine intents (28 communities for hwu64's 64 labels), but
+they keep diffuse communities apart (13 for the 8 college subreddits). Both errors are
+under-splits, so the finer of the two answers is the better one; :func:`community_count` gives
+the modularity side.
 
 The graph is the one :mod:`nichefinder.cluster.leiden` builds (near-duplicates as one node, 30
 most similar nodes each, cosine weights), cut once by Leiden at resolution 1; a community counts
@@ -26,7 +27,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .graph import KNN_K, build
+from .graph import build, neighbours_for
 from .leiden import leiden, nodes
 
 __all__ = ["community_count"]
@@ -38,7 +39,7 @@ def community_count(Z: np.ndarray, min_size: int, seed: int) -> int:
     n = Z.shape[0]
     if n < 3:
         return 0
-    k = int(min(KNN_K, max(10, 2 * min_size)))
+    k = neighbours_for(min_size)
     _, node, _, index, sims = nodes(Z, k)
     labels = leiden(build(index[:, :k], sims[:, :k]), 1.0, seed)[node]
     return int(np.count_nonzero(np.bincount(labels) >= min_size))
