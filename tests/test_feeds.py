@@ -265,3 +265,23 @@ def test_theme_feeds_are_joined_by_a_shared_audience_of_whole_themes():
     assert [f.groups for f in rec.feeds] == [(0, 1, 2, 3)]
     rec2, _ = run(groups, themes=[0, 1, 0, 1])
     assert [f.groups for f in rec2.feeds] == [(0, 2), (1, 3)]
+
+
+def test_an_accounts_repeated_copies_stay_out_of_its_feed():
+    posts, labels, emb, descs = build([{"n": 150, "authors": people("a", 40)},
+                                       {"n": 150, "authors": people("b", 40)}])
+    promo = np.arange(0, 150, 10)  # 15 posts of the first group, one account, three texts
+    posts.loc[promo, "author"] = "promo"
+    posts.loc[promo, "text"] = [f"Buy the grinder {k} at half price today #ad {'🔥' * j}"
+                                for j, k in enumerate(np.arange(15) % 3)]
+    table = build_groups(posts, labels, emb, np.arange(2))
+    scores = judge_groups(measure_groups(table, random_state=0))
+    rec = recommend_feeds(table, descs, scores)
+    assert rec.groups[0].verdict == "feed"
+    assert (rec.feed_of_row[promo] == -1).all()
+    others = np.setdiff1d(np.arange(300), promo)
+    assert (rec.feed_of_row[others] >= 0).all()
+    keep = Thresholds(min_repeat_copies=0)
+    kept = recommend_feeds(table, descs, judge_groups(measure_groups(table, random_state=0),
+                                                      keep), thresholds=keep)
+    assert (kept.feed_of_row >= 0).all()

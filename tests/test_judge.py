@@ -34,7 +34,7 @@ LISTED = [
     "min_duplicate_words", "max_burst_account_share", "min_reply_share", "min_identifiable",
     "min_substantial", "min_genuine", "merge_same_theme", "merge_similarity", "audience_overlap",
     "min_platform_share", "posts_per_hour", "min_hours_per_week", "assumed_span_weeks",
-    "max_answer_length", "max_long_question_share",
+    "max_answer_length", "max_long_question_share", "min_repeat_copies", "repeat_containment",
 ]
 
 

@@ -121,6 +121,7 @@ def recommend_feeds(
     for g, fid in feed_of_group.items():
         feed_of_row[groups.members[groups.index[g]]] = fid
     feed_of_row[burst_rows(groups, scores, feed_of_group)] = -1
+    feed_of_row[repeat_rows(groups, feed_of_group, thresholds)] = -1
     return Recommendation(groups=out_groups, feeds=feeds, feed_of_row=feed_of_row)
 
 
@@ -145,6 +146,26 @@ def burst_rows(groups: Groups, scores: Mapping[int, Mapping[str, Score]],
             rows = rows[[single.get(a) == burst_day for a in groups.authors[rows]]]
         picked.append(rows)
     return np.concatenate(picked) if picked else np.zeros(0, dtype=int)
+
+
+def repeat_rows(groups: Groups, served: Iterable[int], thresholds=None) -> np.ndarray:
+    """Rows of the served groups that an account wrote as one of several near-copies
+    (:attr:`FeedSettings.min_repeat_copies`), which their feeds leave out."""
+    from ..score.measurements import MeasureSettings
+    from ..score.repeats import repeated_rows
+
+    settings = part(thresholds, FeedSettings)
+    served = list(served)
+    if groups.authors is None or settings.min_repeat_copies < 2 or not served:
+        return np.zeros(0, dtype=int)
+    measure = part(thresholds, MeasureSettings)
+    rows = np.sort(np.concatenate([groups.members[groups.index[g]] for g in served]))
+    marked = repeated_rows(groups.posts["text"].to_numpy()[rows], groups.embeddings[rows],
+                           groups.authors[rows], min_copies=settings.min_repeat_copies,
+                           containment=settings.repeat_containment,
+                           similarity=measure.duplicate_similarity,
+                           min_words=measure.min_duplicate_words)
+    return rows[marked]
 
 
 def _label(g: int, d) -> str:

@@ -47,6 +47,14 @@ class FeedSettings(Settings):
         plan.
     max_long_question_share : float, default 0.3
         Share of multi-sentence questions above which answers are taken to need long form.
+    min_repeat_copies : int, default 3
+        A feed leaves out the posts of an account that wrote this many near-copies of one text
+        (:func:`nichefinder.score.repeats.repeated_rows`): a bot's or a paid campaign's
+        posts, on topic inside a genuine group. People ask a question once or twice. ``0``
+        keeps them.
+    repeat_containment : float, default 0.9
+        Two posts of an account are near-copies when this share of the shorter one's words are
+        in the longer (or their embeddings are ``duplicate_similarity`` alike).
     """
 
     merge_same_theme: bool = setting(True)
@@ -58,3 +66,5 @@ class FeedSettings(Settings):
     assumed_span_weeks: float = setting(1.0, positive=True)
     max_answer_length: int = setting(280)
     max_long_question_share: float = setting(0.3, share=True)
+    min_repeat_copies: int = setting(3)
+    repeat_containment: float = setting(0.9, share=True)
