@@ -285,3 +285,22 @@ def test_an_accounts_repeated_copies_stay_out_of_its_feed():
     kept = recommend_feeds(table, descs, judge_groups(measure_groups(table, random_state=0),
                                                       keep), thresholds=keep)
     assert (kept.feed_of_row >= 0).all()
+
+
+def test_a_spike_spread_thin_over_sustained_groups_stays_out_of_their_feeds():
+    # 400 posts of regulars over 91 days per group (about 4 a day): a spike of 25 single-use
+    # accounts on day 40 in each group is far below the group's burst bar (10x its usual
+    # posts a day), but 50 newcomers on a day when one arrives a week is a spike. (The
+    # regulars' texts share most of their few words, so repeats are not looked for here.)
+    steady = [{"n": 400, "authors": people(p, 80)} for p in ("a", "b")]
+    spike = [{"n": 25, "authors": people(f"s{g}", 25), "days": [40], "topic": g} for g in (0, 1)]
+    posts, labels, emb, descs = build(steady + spike)
+    labels = np.where(labels >= 2, labels - 2, labels)  # each spike inside its steady group
+    table = build_groups(posts, labels, emb, np.arange(2))
+    th = Thresholds(min_repeat_copies=0)
+    scores = judge_groups(measure_groups(table, settings=th, random_state=0), th)
+    assert all(scores[g]["substantial"].metrics["burst_posts"] == 0 for g in (0, 1))
+    rec = recommend_feeds(table, descs[:2], scores, thresholds=th)
+    assert [g.verdict for g in rec.groups] == ["feed", "feed"]
+    fed = rec.feed_of_row >= 0
+    assert fed[:800].all() and not fed[800:].any()

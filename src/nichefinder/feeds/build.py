@@ -120,32 +120,52 @@ def recommend_feeds(
     feed_of_row = np.full(len(groups.labels), -1, dtype=int)
     for g, fid in feed_of_group.items():
         feed_of_row[groups.members[groups.index[g]]] = fid
-    feed_of_row[burst_rows(groups, scores, feed_of_group)] = -1
+    feed_of_row[burst_rows(groups, scores, feed_of_group, thresholds)] = -1
     feed_of_row[repeat_rows(groups, feed_of_group, thresholds)] = -1
     return Recommendation(groups=out_groups, feeds=feeds, feed_of_row=feed_of_row)
 
 
 def burst_rows(groups: Groups, scores: Mapping[int, Mapping[str, Score]],
-               served: Iterable[int]) -> np.ndarray:
-    """Rows of the served groups' one-day bursts, which their feeds leave out: the burst day's
-    posts from accounts seen on that day only (every post of the day without authors)."""
-    from ..score.authors import single_day_accounts
+               served: Iterable[int], thresholds=None) -> np.ndarray:
+    """Rows of the served groups' one-day bursts and spikes, which their feeds leave out.
+
+    A group's burst (its busiest day judged apart, :mod:`nichefinder.score.activity`) loses the
+    day's posts from accounts seen on that day only (every post of the day without authors).
+    A spike (:func:`nichefinder.score.spikes.newcomer_rows`: a day whose newcomers post at
+    least ``burst_factor`` times their usual number a day, ``min_authors`` accounts or more)
+    loses its newcomers' posts, found in the whole audience and in each served group.
+    """
+    from ..score.judge import VerdictThresholds
+    from ..score.measurements import MeasureSettings
+    from ..score.spikes import newcomer_rows, single_day_mask
 
     day = groups.timeline.day
+    served = list(served)
+    if day is None or not served:
+        return np.zeros(0, dtype=int)
     picked: list[np.ndarray] = []
     single = None
     for g in served:
         sub = scores.get(g, {}).get("substantial")
         burst_day = None if sub is None else sub.metrics.get("burst_day")
-        if burst_day is None or day is None or not sub.metrics.get("burst_posts"):
+        if burst_day is None or not sub.metrics.get("burst_posts"):
             continue
         rows = groups.members[groups.index[g]]
         rows = rows[day[rows] == burst_day]
         if groups.authors is not None:
-            single = single_day_accounts(groups) if single is None else single
-            rows = rows[[single.get(a) == burst_day for a in groups.authors[rows]]]
+            single = single_day_mask(day, groups.authors) if single is None else single
+            rows = rows[single[rows]]
         picked.append(rows)
-    return np.concatenate(picked) if picked else np.zeros(0, dtype=int)
+    if groups.authors is not None:
+        single = single_day_mask(day, groups.authors) if single is None else single
+        spike = {"factor": part(thresholds, MeasureSettings).burst_factor,
+                 "min_accounts": part(thresholds, VerdictThresholds).min_authors}
+        everyone = newcomer_rows(day, groups.authors, newcomer=single, **spike)
+        for g in served:
+            rows = groups.members[groups.index[g]]
+            own = newcomer_rows(day, groups.authors, rows, newcomer=single, **spike)
+            picked.append(rows[own | everyone[rows]])
+    return np.unique(np.concatenate(picked)) if picked else np.zeros(0, dtype=int)
 
 
 def repeat_rows(groups: Groups, served: Iterable[int], thresholds=None) -> np.ndarray:
