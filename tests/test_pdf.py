@@ -98,3 +98,27 @@ def test_report_command_without_a_renderer_fails_in_one_line(monkeypatch, tmp_pa
     assert result.output.startswith("Error: --pdf needs Chromium") and \
         len(result.output.strip().splitlines()) == 1
     assert (tmp_path / "report.html").read_bytes() == before  # nothing written
+
+
+@needs_chromium
+def test_the_pdf_is_part_of_the_plan_folder_and_a_new_plan_drops_a_stale_one(tmp_path, plan):
+    from nichefinder.report.folder import MANIFEST, owned_files
+
+    written = write_plan(plan, tmp_path, pdf=True)
+    assert written["pdf"] == tmp_path / "report.pdf"
+    assert "report.pdf" in owned_files(tmp_path) and (tmp_path / MANIFEST).exists()
+    assert "Acme" in pages_text(tmp_path / "report.pdf")[0]
+    # the plan written again without the PDF: the old one described the old plan
+    written = write_plan(plan, tmp_path)
+    assert "pdf" not in written and not (tmp_path / "report.pdf").exists()
+
+
+@needs_chromium
+def test_a_pdf_nichefinder_did_not_write_is_never_replaced(tmp_path, plan):
+    from nichefinder.exceptions import InputError
+
+    (tmp_path / "report.pdf").write_bytes(b"%PDF-1.4 the client's own file")
+    with pytest.raises(InputError, match="report.pdf"):
+        write_plan(plan, tmp_path, pdf=True)
+    assert (tmp_path / "report.pdf").read_bytes() == b"%PDF-1.4 the client's own file"
+    assert not (tmp_path / "plan.json").exists()

@@ -323,15 +323,6 @@ def _check_pdf() -> None:
     find_chromium()
 
 
-def _write_pdf(plan, folder: Path, written: dict | None = None) -> Path:
-    from .report import write_pdf
-
-    path = write_pdf(plan, Path(folder) / "report.pdf")
-    if written is not None:
-        written["pdf"] = path
-    return path
-
-
 @cli.command("plan")
 @_analysis_options
 @click.option(
@@ -389,9 +380,7 @@ def plan_command(obj, staff, out, scheduler, client_name, report_date, period, p
         with connect_scheduler(scheduler) as client:
             finder = fit_distributed(NicheFinder(**arguments), client=client, **fit)
     result = _with_proposal(finder.plan(staff), client_name, report_date, period, page_size)
-    written = write_plan(result, out)
-    if pdf:
-        _write_pdf(result, out, written)
+    written = write_plan(result, out, pdf=pdf)
     _echo_embedding(finder.embedding_stats_)
     _echo_summary(result, written, out)
 
@@ -470,9 +459,7 @@ def report_command(plan_dir, client_name, report_date, period, pdf, page_size):
         _check_pdf()
     saved = _with_proposal(read_plan(plan_dir), client_name, report_date, period, page_size)
     folder = plan_dir if plan_dir.is_dir() else plan_dir.parent
-    names = [path.name for path in write_reports(saved, folder).values()]
-    if pdf:
-        names.append(_write_pdf(saved, folder).name)
+    names = [path.name for path in write_reports(saved, folder, pdf=pdf).values()]
     listed = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
     click.echo(f"Wrote {listed} to {folder}")
 

@@ -127,13 +127,22 @@ REPORTS = {
 :func:`write_reports` write each one."""
 
 
-def render_reports(plan: Plan) -> dict[str, tuple[str, str | bytes]]:
-    """Every report of :data:`REPORTS` rendered: role -> (file name, content)."""
-    return {role: (name, render(plan)) for role, (name, render) in REPORTS.items()}
+def render_reports(plan: Plan, *, pdf: bool = False) -> dict[str, tuple[str, str | bytes]]:
+    """Every report of :data:`REPORTS` rendered, and the PDF with ``pdf``: role -> (file name,
+    content)."""
+    out = {role: (name, render(plan)) for role, (name, render) in REPORTS.items()}
+    if pdf:
+        from .pdf import render_pdf
 
+        out["pdf"] = (PDF_FILE, render_pdf(plan))
+    return out
+
+
+PDF_FILE = "report.pdf"
+"""The printed proposal, written with ``pdf=True`` (:mod:`nichefinder.report.pdf`)."""
 
 PLAN_FILES = ("plan.json", "assignments.csv", *(name for name, _ in REPORTS.values()),
-              "points.csv", "rejects.csv", CENTROIDS_FILE)
+              PDF_FILE, "points.csv", "rejects.csv", CENTROIDS_FILE)
 """Every file a plan folder may hold; :func:`write_plan` writes or drops only these."""
 
 UPDATE_FILES = ("update.json", "update_assignments.csv", "update.md", "update_rejects.csv")
@@ -167,24 +176,27 @@ def check_update_folder(out_dir, inputs=()) -> Path:
     return check_folder(out_dir, UPDATE_FILES, inputs=inputs, legacy=PLAN_FILES)
 
 
-def write_reports(plan: Plan, out_dir: str | Path) -> dict[str, Path]:
-    """Write (again) only the reports of :data:`REPORTS` to ``out_dir``; the folder's other
-    files stay as they are, and the folder is replaced in one swap.
+def write_reports(plan: Plan, out_dir: str | Path, *, pdf: bool = False) -> dict[str, Path]:
+    """Write (again) only the reports of :data:`REPORTS` to ``out_dir``, and ``report.pdf``
+    with ``pdf``; the folder's other files stay as they are (an earlier ``report.pdf`` too,
+    without ``pdf``), and the folder is replaced in one swap.
 
     Returns
     -------
     dict
         File role -> path written.
     """
-    return _write(out_dir, render_reports(plan), ())
+    return _write(out_dir, render_reports(plan, pdf=pdf), ())
 
 
-def write_plan(plan: Plan, out_dir: str | Path) -> dict[str, Path]:
-    """Write the plan's files to ``out_dir`` (created if needed).
+def write_plan(plan: Plan, out_dir: str | Path, *, pdf: bool = False) -> dict[str, Path]:
+    """Write the plan's files to ``out_dir`` (created if needed), and ``report.pdf`` with
+    ``pdf`` (headless Chromium prints it before anything is written).
 
     The folder is replaced as a whole (:func:`nichefinder.report.folder.replace_folder`): a
     kill at any moment leaves the old plan or the new one. Files of :data:`PLAN_FILES` that
-    this plan does not have are dropped when nichefinder wrote them; every other file in the
+    this plan does not have are dropped when nichefinder wrote them (an earlier plan's
+    ``report.pdf`` without ``pdf``: it would describe the old plan); every other file in the
     folder is kept. Text cells of the CSV files are neutralised against spreadsheet formulas
     (:mod:`nichefinder.report.csvsafe`).
 
@@ -196,7 +208,7 @@ def write_plan(plan: Plan, out_dir: str | Path) -> dict[str, Path]:
     files = {
         "plan": ("plan.json", plan_to_json(plan)),
         "assignments": ("assignments.csv", csv_text(plan.assignments)),
-        **render_reports(plan),
+        **render_reports(plan, pdf=pdf),
     }
     if plan.points is not None:
         files["points"] = ("points.csv", points_to_csv(plan.points))

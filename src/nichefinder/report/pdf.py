@@ -8,7 +8,9 @@ CSS engine, which lays out grids and SVG differently from the browser.
 The renderer is looked up as ``$NICHEFINDER_CHROMIUM``, then ``chromium``, ``chromium-browser``,
 ``google-chrome`` and ``google-chrome-stable`` on the ``PATH``; when none is found the error
 says how to install one. Chromium stamps the PDF with the time it was made; those dates are
-set to the proposal's date, so the same plan and options give the same bytes.
+set to the proposal's date, and the ids of its tagged structure (``node00000037``: Chromium
+numbers the page's nodes in the order it happens to create them) are numbered again in their own
+order, so the same plan and options give the same bytes.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ TIMEOUT_S = 120
 """Seconds Chromium has to print the proposal."""
 
 _DATE = re.compile(rb"/(CreationDate|ModDate) \(D:(\d{14})([^)]*)\)")
+_NODE = re.compile(rb"\(node(\d{8})\)")
 
 
 def find_chromium() -> str:
@@ -89,7 +92,7 @@ def html_to_pdf(html: str, *, stamp: str = "20000101000000") -> bytes:
             raise NicheFinderError(f"{browser} could not print the report (exit "
                                    f"{done.returncode}): {tail[0]}")
         data = out.read_bytes()
-    return _fix_dates(data, stamp)
+    return _fix_node_ids(_fix_dates(data, stamp))
 
 
 def _fix_dates(data: bytes, stamp: str) -> bytes:
@@ -140,3 +143,21 @@ def write_pdf(plan: Plan, path, *, page_size: str | None = None, **options) -> P
     tmp.write_bytes(data)
     tmp.replace(path)
     return path
+
+
+def _fix_node_ids(data: bytes) -> bytes:
+    """The PDF with its structure ids (``(node00000037)``, in the elements, the id tree's names
+    and its limits) numbered 1, 2, ... in their own order: the tree stays sorted, every
+    reference keeps its element, and the length is the same, so the offsets stay right.
+
+    Examples
+    --------
+    >>> _fix_node_ids(b"/ID (node00000264) [(node00000037) (node00000264)]")
+    b'/ID (node00000002) [(node00000001) (node00000002)]'
+    """
+    found = sorted({m.group(1) for m in _NODE.finditer(data)})
+    if not found or len(found) > 99_999_999:
+        return data
+    number = {old: b"%08d" % (k + 1) for k, old in enumerate(found)}
+    return _NODE.sub(lambda m: b"(node" + number[m.group(1)] + b")", data)
+
