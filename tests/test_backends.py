@@ -186,6 +186,25 @@ def test_static_shapes_norms_determinism(static):
 
 
 @pytest.mark.slow
+def test_static_features_are_the_mean_peak_and_first_half_of_the_token_rows(static):
+    texts = ["my parcel parcel is late", "refund", "", "!!!", SENTENCES[3]]
+    features = static.features(texts)
+    assert features.shape == (len(texts), 3 * 256)
+    rows = static._vectors
+    for text, got in zip(texts, features, strict=True):
+        flat, lengths = static._token_ids([text])
+        if not len(flat):  # no known token: the table's mean for both means
+            np.testing.assert_allclose(got[:256], static.embed([text])[0], atol=1e-6)
+            continue
+        tokens = rows[flat]
+        half = max(len(flat) // 2, 1)
+        expected = [tokens.mean(axis=0), np.abs(tokens).max(axis=0), tokens[:half].mean(axis=0)]
+        for k, part in enumerate(expected):
+            np.testing.assert_allclose(got[k * 256:(k + 1) * 256],
+                                       part / np.linalg.norm(part), atol=1e-5)
+
+
+@pytest.mark.slow
 def test_static_keeps_topics_apart(static, plain_vectors):
     vectors = static.embed(SENTENCES)
     sims = vectors @ vectors.T

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+import scipy.sparse as sp
 
 from ..exceptions import EmbeddingError
 from ..vectors import normalise_rows, unit_vector
@@ -234,11 +235,15 @@ class StaticEmbedder:
     def _mean(self, flat, lengths) -> np.ndarray:
         """Unit means of consecutive runs of token rows (the fallback for an empty run)."""
         vectors = self._vectors
-        out = np.zeros((len(lengths), vectors.shape[1]), dtype=np.float32)
+        lengths = np.asarray(lengths, dtype=np.int64)
         has = lengths > 0
-        if has.any():
-            starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])[has]
-            out[has] = np.add.reduceat(vectors[flat], starts, axis=0) / lengths[has, None]
+        # the sums as one sparse product (texts x tokens, one entry per token) rather than a
+        # gather of every token's row: the same sums, without an (n_tokens, d) copy
+        indptr = np.concatenate([[0], np.cumsum(lengths)])
+        counts = sp.csr_matrix((np.ones(len(flat), dtype=np.float32), flat, indptr),
+                               shape=(len(lengths), vectors.shape[0]))
+        out = np.asarray(counts @ vectors, dtype=np.float32)
+        out[has] /= lengths[has, None]
         out[~has] = self._fallback
         return normalise_rows(out)
 
