@@ -99,11 +99,12 @@ def confusion_themes(X, labels, min_size, rng, runs: int = THEME_RUNS
     fit = np.sort(rng.choice(rows, _PIECE_FIT, replace=False)) if rows.size > _PIECE_FIT else rows
     missing = np.setdiff1d(np.arange(k), labels[fit])
     votes_at = np.union1d(fit, rows[np.isin(labels[rows], missing)]) if missing.size else fit
+    runs = max(int(runs), 1)
     together = np.zeros((k, k))
-    for _ in range(max(int(runs), 1)):
+    for _ in range(runs):
         theme = _confusion_draw(X, labels, fit, votes_at, k, n_pieces, rng)
         together += theme[:, None] == theme[None, :]
-    apart = 1.0 - together / max(int(runs), 1)
+    apart = 1.0 - together / runs
     np.fill_diagonal(apart, 0.0)
     groups = fcluster(linkage(squareform(apart, checks=False), method="average"), 0.5,
                       "distance") - 1

@@ -144,7 +144,7 @@ def burst_rows(groups: Groups, scores: Mapping[int, Mapping[str, Score]],
     if day is None or not served:
         return np.zeros(0, dtype=int)
     picked: list[np.ndarray] = []
-    single = None
+    single = None if groups.authors is None else single_day_mask(day, groups.authors)
     for g in served:
         sub = scores.get(g, {}).get("substantial")
         burst_day = None if sub is None else sub.metrics.get("burst_day")
@@ -152,12 +152,10 @@ def burst_rows(groups: Groups, scores: Mapping[int, Mapping[str, Score]],
             continue
         rows = groups.members[groups.index[g]]
         rows = rows[day[rows] == burst_day]
-        if groups.authors is not None:
-            single = single_day_mask(day, groups.authors) if single is None else single
+        if single is not None:
             rows = rows[single[rows]]
         picked.append(rows)
-    if groups.authors is not None:
-        single = single_day_mask(day, groups.authors) if single is None else single
+    if single is not None:
         spike = {"factor": part(thresholds, MeasureSettings).burst_factor,
                  "min_accounts": part(thresholds, VerdictThresholds).min_authors}
         everyone = newcomer_rows(day, groups.authors, newcomer=single, **spike)

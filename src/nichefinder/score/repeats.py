@@ -35,10 +35,23 @@ from sklearn.feature_extraction.text import CountVectorizer
 
 from .duplicates import _DUP_BLOCK_CELLS, _normalise_text
 
-__all__ = ["UNKNOWN_AUTHORS", "repeated_rows"]
+__all__ = ["UNKNOWN_AUTHORS", "known_authors", "repeated_rows"]
 
 UNKNOWN_AUTHORS = frozenset({"", "[deleted]", "[removed]"})
 """Author values that stand for many people (a deleted account), never one account."""
+
+
+def known_authors(authors) -> np.ndarray:
+    """Whether each post has an account of its own (not ``None``, NaN or
+    :data:`UNKNOWN_AUTHORS`).
+
+    Examples
+    --------
+    >>> known_authors(np.array(["ann", None, "[deleted]", ""], dtype=object)).tolist()
+    [True, False, False, False]
+    """
+    who = pd.Series(np.asarray(authors, dtype=object))
+    return who.notna().to_numpy() & ~who.astype(str).isin(UNKNOWN_AUTHORS).to_numpy()
 
 
 def repeated_rows(texts, emb, authors, *, min_copies: int = 3, containment: float = 0.9,
@@ -74,8 +87,7 @@ def repeated_rows(texts, emb, authors, *, min_copies: int = 3, containment: floa
     keys = np.array([_normalise_text(t) for t in texts], dtype=object)
     long_enough = np.fromiter((len(k.split()) >= max(min_words, 1) for k in keys), bool, n)
     who = pd.Series(np.asarray(authors, dtype=object))
-    known = who.notna().to_numpy() & ~who.astype(str).isin(UNKNOWN_AUTHORS).to_numpy()
-    rows = np.flatnonzero(known & long_enough)
+    rows = np.flatnonzero(known_authors(authors) & long_enough)
     codes, _ = pd.factorize(who.iloc[rows].astype(str), sort=True)
     busy = np.bincount(codes, minlength=1)[codes] >= min_copies
     rows, codes = rows[busy], codes[busy]

@@ -29,7 +29,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .repeats import UNKNOWN_AUTHORS
+from .repeats import known_authors
 
 __all__ = ["newcomer_rows", "single_day_mask"]
 
@@ -45,12 +45,11 @@ def single_day_mask(day: np.ndarray, authors: np.ndarray) -> np.ndarray:
     array([ True,  True, False, False])
     """
     day = np.asarray(day)
-    authors = pd.Series(np.asarray(authors, dtype=object))
-    known = authors.notna().to_numpy() & ~authors.isin(UNKNOWN_AUTHORS).to_numpy() & (day >= 0)
+    known = known_authors(authors) & (day >= 0)
     out = np.zeros(len(day), dtype=bool)
     if not known.any():
         return out
-    frame = pd.DataFrame({"a": authors[known].to_numpy(), "d": day[known]})
+    frame = pd.DataFrame({"a": np.asarray(authors, dtype=object)[known], "d": day[known]})
     out[known] = frame.groupby("a")["d"].transform("nunique").to_numpy() == 1
     return out
 
