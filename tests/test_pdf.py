@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from nichefinder.cli import cli
 from nichefinder.exceptions import MissingDependencyError
-from nichefinder.report import with_details, write_pdf, write_plan
+from nichefinder.report import with_details, write_pdf, write_plan, write_reports
 from nichefinder.report.pdf import find_chromium
 
 from .test_report import plan_with_points
@@ -122,3 +122,19 @@ def test_a_pdf_nichefinder_did_not_write_is_never_replaced(tmp_path, plan):
         write_plan(plan, tmp_path, pdf=True)
     assert (tmp_path / "report.pdf").read_bytes() == b"%PDF-1.4 the client's own file"
     assert not (tmp_path / "plan.json").exists()
+
+
+@pytest.mark.parametrize("write", [write_plan, write_reports])
+def test_a_folder_that_cannot_take_the_files_fails_before_the_print(monkeypatch, tmp_path, plan,
+                                                                    write):
+    from nichefinder.exceptions import InputError
+    from nichefinder.report import pdf
+
+    def no_print(plan, **kwargs):
+        raise AssertionError("the PDF was printed before the folder was checked")
+
+    monkeypatch.setattr(pdf, "render_pdf", no_print)
+    (tmp_path / "report.pdf").write_bytes(b"%PDF-1.4 the client's own file")
+    with pytest.raises(InputError, match="report.pdf"):
+        write(plan, tmp_path, pdf=True)
+    assert (tmp_path / "report.pdf").read_bytes() == b"%PDF-1.4 the client's own file"

@@ -186,12 +186,15 @@ def write_reports(plan: Plan, out_dir: str | Path, *, pdf: bool = False) -> dict
     dict
         File role -> path written.
     """
+    names = [name for name, _ in REPORTS.values()] + ([PDF_FILE] if pdf else [])
+    check_folder(out_dir, names, legacy=PLAN_FILES)  # before the costly print
     return _write(out_dir, render_reports(plan, pdf=pdf), ())
 
 
 def write_plan(plan: Plan, out_dir: str | Path, *, pdf: bool = False) -> dict[str, Path]:
     """Write the plan's files to ``out_dir`` (created if needed), and ``report.pdf`` with
-    ``pdf`` (headless Chromium prints it before anything is written).
+    ``pdf`` (headless Chromium prints it before anything is written, and after the folder is
+    checked: a folder that cannot take the plan fails at once).
 
     The folder is replaced as a whole (:func:`nichefinder.report.folder.replace_folder`): a
     kill at any moment leaves the old plan or the new one. Files of :data:`PLAN_FILES` that
@@ -205,6 +208,7 @@ def write_plan(plan: Plan, out_dir: str | Path, *, pdf: bool = False) -> dict[st
     dict
         File role -> path written.
     """
+    check_plan_folder(out_dir)  # before the costly print
     files = {
         "plan": ("plan.json", plan_to_json(plan)),
         "assignments": ("assignments.csv", csv_text(plan.assignments)),
