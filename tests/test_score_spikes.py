@@ -66,3 +66,22 @@ def test_unknown_authors_and_days_are_never_newcomers():
     assert single_day_mask(day, who).tolist() == [False] * 13 + [True]
     assert not newcomer_rows(day, who, min_accounts=1).any()
     assert not newcomer_rows(np.array([-1, -1]), np.array(["a", "b"], dtype=object)).any()
+
+
+def test_the_single_day_accounts_of_the_measurements_are_the_mask_s():
+    import pandas as pd
+
+    from nichefinder.groups import build_groups
+    from nichefinder.score.authors import single_day_accounts
+
+    who = ["ann", "ann", "bob", "bob", "[deleted]", "", None, "cy"]
+    days = [0, 0, 1, 2, 3, 3, 4, 5]
+    posts = pd.DataFrame({"id": [f"p{i}" for i in range(8)], "text": ["x"] * 8,
+                          "author": pd.array(who, dtype="string"),
+                          "timestamp": pd.to_datetime("2026-01-01", utc=True)
+                          + pd.to_timedelta(days, unit="D")})
+    table = build_groups(posts, np.zeros(8, dtype=int), np.eye(8, dtype=np.float32))
+    # placeholders and blanks are nobody's account, in the dict as in the mask
+    assert single_day_accounts(table) == {"ann": 0, "cy": 5}
+    mask = single_day_mask(table.timeline.day, table.authors)
+    assert sorted(set(table.authors[mask])) == ["ann", "cy"]

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..groups import Groups
+from .spikes import single_day_mask
 
 __all__ = ["GENUINE_KEYS", "measure_authors", "single_day_accounts"]
 
@@ -26,14 +27,15 @@ reply graph's."""
 
 
 def single_day_accounts(groups: Groups) -> dict[Any, int]:
-    """Accounts seen on one day only (across the whole corpus), with that day."""
+    """Accounts seen on one day only (across the whole corpus), with that day: the accounts of
+    :func:`nichefinder.score.spikes.single_day_mask` (blank and deleted authors are nobody's
+    account)."""
     day = groups.timeline.day
     if groups.authors is None or day is None:
         return {}
-    frame = pd.DataFrame({"a": groups.authors, "d": day})
-    frame = frame[frame["a"].notna() & (frame["d"] >= 0)]
-    per = frame.groupby("a")["d"].agg(["nunique", "first"])
-    return per.loc[per["nunique"] == 1, "first"].to_dict()
+    single = single_day_mask(day, groups.authors)
+    frame = pd.DataFrame({"a": groups.authors[single], "d": day[single]})
+    return {a: int(d) for a, d in frame.drop_duplicates("a").itertuples(index=False, name=None)}
 
 
 def measure_authors(groups: Groups, position: int, peak_day: int | None, graph,
