@@ -17,7 +17,11 @@ joined by "&" (the peer). It prints, per dataset and grouping:
 - ``category``: the same against the file's ``category`` column (the coarse names: hwu64's
   scenarios, clinc150's domains, crisislex's event types, reddit's interest groups);
 - ``repeat``: the share of names that repeat a word;
-- a few names beside their label (misses first), and with ``--pipeline`` every feed's name.
+- ``label names as names``: the reference, the set's own label names scored as names against
+  its category names (how far a name of the group's own topic can go on this measure);
+- a few names beside their label (misses first), and with ``--pipeline`` every feed's name and
+  the share of feeds whose name is closer to the category most of their posts have than to
+  any other category.
 
 ``--embeddings-dir DIR`` reads ``DIR/<file stem>.int8.npy`` (rows aligned with the CSV).
 """
@@ -130,6 +134,11 @@ def main(argv=None) -> int:
 
         evaluate(f"{path.stem} (true labels)", texts, groups, truth, cats, coarse_names(truth),
                  coarse, embed, args.show)
+        if coarse_of:
+            # the reference: the set's own label names, as names of their groups
+            own = [category_name(t) for t in truth]
+            print(f"{path.stem + ' (true labels)':40s} label names as names: category="
+                  f"{hit_rate(own, coarse_names(truth), coarse, embed):6.1%}")
         if args.pipeline:
             import nichefinder
 
@@ -140,8 +149,19 @@ def main(argv=None) -> int:
                         for rows in found.members]
             evaluate(f"{path.stem} (pipeline groups)", texts, found, majority, cats,
                      coarse_names(majority), coarse, embed, args.show)
-            feeds = finder.plan().feeds
+            rec, _ = finder.recommend()
+            feeds = rec.feeds
             print(f"  {len(feeds)} feeds: " + "; ".join(f.name for f in feeds))
+            if coarse_of:
+                served = [np.flatnonzero(rec.feed_of_row == f.id) for f in feeds]
+                feeds = [f for f, rows in zip(feeds, served, strict=True) if rows.size]
+                served = [rows for rows in served if rows.size]
+                cat_of_feed = [df["category"].iloc[rows].mode().iloc[0] for rows in served]
+                hits = hits_of([f.name for f in feeds], cat_of_feed, coarse, embed)
+                print(f"{path.stem + ' (feeds)':40s} names feeds={len(feeds):4d} "
+                      f"category={np.mean(hits):6.1%} (the category most of a feed's posts have)")
+                for f, c, h in zip(feeds, cat_of_feed, hits, strict=True):
+                    print(f"  {'ok  ' if h else 'miss'} {category_name(c)!r:34s} -> {f.name!r}")
         sys.stdout.flush()
     return 0
 

@@ -13,7 +13,9 @@ for every seed and once on fp32 vectors (model ``all-MiniLM-L6-v2:onnx``), both 
 embedding cache. Reported: the share of genuine rows in a feed, the share of each trap's rows in a
 feed, feeds vs genuine categories, how many categories have their feed rows in one feed (a
 category's groups share a feed: at least 90% of its fed rows in its main feed) and the feeds'
-purity (rows of the feed's main category), the feed count over the seeds and fp32, the pairwise
+purity (rows of the feed's main category), ``named``: the share of feeds whose name is closer
+to their main category's name than to any other's (as ``benchmarks/names.py`` scores it; the
+feed names are logged), the feed count over the seeds and fp32, the pairwise
 ARI of the feed each row ends in (``-1`` = none), the plan's own confidence line, and seconds.
 Targets: >= 90% genuine in a feed; <= 5% of each trap; feeds within 1.25x of categories; spread
 <= 1; ARI >= 0.9. Markdown to stdout, progress to stderr.
@@ -53,14 +55,14 @@ def log(*args) -> None:
 
 
 def fit(posts, vectors, seed, method="agglomerative"):
-    """One plan's feed of every row, its feed count, its confidence line and its seconds (fit
+    """One plan's feed of every row, its feeds' names, its confidence line and its seconds (fit
     and recommend, without the confidence's resamples)."""
     start = time.perf_counter()
     finder = nichefinder.NicheFinder(random_state=seed, method=method).fit(posts, vectors)
     rec, _ = finder.recommend()
     seconds = time.perf_counter() - start
     line = finder.confidence().line(len(rec.feeds))
-    return np.asarray(rec.feed_of_row), len(rec.feeds), line, seconds
+    return np.asarray(rec.feed_of_row), [f.name for f in rec.feeds], line, seconds
 
 
 def measure(truth: pd.DataFrame, feed: np.ndarray) -> dict:
@@ -92,7 +94,11 @@ def run(name: str, shared: Path, cache, seeds, fp32: bool, scenario_seed: int,
     int8 = embed_texts(texts, None, cache=cache)
     feeds, counts, lines, secs = [], [], [], []
     for seed in seeds:
-        f, n, line, sec = fit(s.posts, int8, seed, method)
+        f, names, line, sec = fit(s.posts, int8, seed, method)
+        n = len(names)
+        if not feeds:
+            log("  feeds: " + "; ".join(names))
+            first_names = names
         feeds.append(f)
         counts.append(n)
         lines.append(line)
@@ -101,12 +107,14 @@ def run(name: str, shared: Path, cache, seeds, fp32: bool, scenario_seed: int,
     row = {"scenario": name, "rows": len(texts), "categories": s.n_categories,
            "feeds": counts[0]}
     row.update(measure(s.truth, feeds[0]))
+    row["named"] = named(s.truth, feeds[0], first_names)
     row["seed_feeds"] = "/".join(str(c) for c in counts)
     aris = [adjusted_rand_score(a, b) for a, b in itertools.combinations(feeds, 2)]
     row["seed_ari_min"] = min(aris) if aris else float("nan")
     if fp32:
         vec = embed_texts(texts, FP32_MODEL, cache=cache)
-        f32, n32, _, _ = fit(s.posts, vec, seeds[0], method)
+        f32, names32, _, _ = fit(s.posts, vec, seeds[0], method)
+        n32 = len(names32)
         row["fp32_feeds"] = n32
         row["fp32_ari"] = adjusted_rand_score(feeds[0], f32)
         log(f"  fp32: {n32} feeds, ARI {row['fp32_ari']:.3f}")
@@ -114,6 +122,22 @@ def run(name: str, shared: Path, cache, seeds, fp32: bool, scenario_seed: int,
     row["seconds"] = float(np.mean(secs))
     log(markdown([row]).splitlines()[-1])
     return row
+
+
+def named(truth: pd.DataFrame, feed: np.ndarray, names: list[str]) -> float:
+    """Share of the feeds with genuine rows whose name is closer (packaged model, cosine) to
+    the name of the category most of those rows have than to any other category's name."""
+    from names import hits_of
+
+    genuine = (truth["role"] == "genuine").to_numpy()
+    cats = truth["category"].to_numpy()
+    ids = [f for f in range(len(names)) if (genuine & (feed == f)).any()]
+    if not ids:
+        return float("nan")
+    main = [pd.Series(cats[genuine & (feed == f)]).mode().iloc[0] for f in ids]
+    hits = hits_of([names[f] for f in ids], main, sorted(set(cats[genuine])),
+                   lambda texts: embed_texts(list(texts)))
+    return float(np.mean(hits))
 
 
 def markdown(rows: list[dict]) -> str:
@@ -124,7 +148,8 @@ def markdown(rows: list[dict]) -> str:
         for c in cols:
             v = r.get(c, "")
             if isinstance(v, float):
-                v = f"{v:.0%}" if c.endswith("_fed") or c == "purity" else f"{v:.3g}"
+                v = (f"{v:.0%}" if c.endswith("_fed") or c in ("purity", "named")
+                     else f"{v:.3g}")
             cells.append(str(v))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)

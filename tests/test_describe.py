@@ -110,9 +110,56 @@ def test_names_rank_by_the_embedding_and_the_neighbours():
     words = {"espresso shot": [1, 0, 0], "espresso": [0.8, 0.6, 0], "latte art": [0, 1, 0]}
 
     def embed(phrases):  # a toy space: each phrase's direction, unknown ones orthogonal
-        vectors = np.array([words.get(p, [0, 0, 1]) for p in phrases], dtype=float)
+        vectors = np.array([words.get(p.lower(), [0, 0, 1]) for p in phrases], dtype=float)
         return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
     centres = np.array([[1.0, 0, 0], [0, 1.0, 0]])
     names = name_groups(texts, [[0, 1, 2], [3, 4, 5]], centres=centres, embed=embed)
     assert names == ["Espresso shot", "Latte art"]
+
+
+def toy_space(words):
+    """An embed function over a toy space: each known phrase's direction, others orthogonal."""
+    def embed(phrases):
+        vectors = np.array([words.get(p.lower(), [0, 0, 1]) for p in phrases], dtype=float)
+        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    return embed
+
+
+def test_no_two_groups_share_a_name_the_larger_keeps_it():
+    from nichefinder.describe.names import name_groups
+
+    texts = ["credit card declined", "credit card declined again", "credit card blocked today",
+             "credit card stolen", "credit card limit", "credit card limit raise",
+             "credit card limit low"]
+    embed = toy_space({"credit card": [0.7, 0.7, 0]})  # the best phrase of both groups
+    centres = np.array([[1.0, 0, 0], [0, 1.0, 0]])
+    names = name_groups(texts, [[0, 1, 2, 3], [4, 5, 6]], centres=centres, embed=embed)
+    assert names[0] == "Credit card"
+    assert names[1] and names[1] != "Credit card"
+    # the smaller group listed first: the larger one still keeps the phrase
+    names = name_groups(texts, [[4, 5, 6], [0, 1, 2, 3]], centres=centres[::-1], embed=embed)
+    assert names[1] == "Credit card" and names[0] != "Credit card"
+
+
+def test_a_union_takes_the_part_name_that_says_most_about_it():
+    from nichefinder.describe.names import name_unions
+
+    vectors = np.array([[1.0, 0, 0]] * 5 + [[0, 1.0, 0]] * 4 + [[0, 0, 1.0]] * 3)
+    sets = [np.arange(9), np.arange(9, 12)]  # shots (5 posts) and latte art (4); parcels
+    embed = toy_space({"espresso shot": [1, 0, 0], "espresso drinks": [0.7, 0.7, 0],
+                       "latte art": [0, 1, 0], "parcel tracking": [0, 0, 1]})
+    # the largest part's name is not the one that covers both
+    assert name_unions([["Espresso shot", "Espresso drinks", "Latte art"], ["Parcel tracking"]],
+                       vectors, sets, embed=embed) == ["Espresso drinks", "Parcel tracking"]
+    # a name as close to the other set as to its own loses to one that sets it apart
+    near = toy_space({"espresso shot": [1, 0, 0], "espresso drinks": [0.6, 0.6, 0.53],
+                      "parcel tracking": [0, 0, 1]})
+    assert name_unions([["Espresso shot", "Espresso drinks"], ["Parcel tracking"]], vectors,
+                       sets, embed=near)[0] == "Espresso shot"
+    # one part, or nothing that can be embedded in the posts' space: the main part's name
+    assert name_unions([["Espresso shot"], ["Parcel tracking"]], vectors, sets,
+                       embed=embed) == ["Espresso shot", "Parcel tracking"]
+    assert name_unions([["Espresso shot", "Latte art"], ["Parcel tracking"]], vectors, sets,
+                       embed=lambda texts: np.ones((len(texts), 5))) == ["Espresso shot",
+                                                                          "Parcel tracking"]

@@ -66,7 +66,9 @@ def int8_kernels() -> str:
 
 @pytest.mark.slow
 def test_readme_output_block_is_what_a_fresh_run_prints(tmp_path):
-    start = "The first command prints" if int8_kernels() == "avx2" else "On a CPU with VNNI"
+    # the whole block where the int8 products are exact; the counts where they saturate (the
+    # README's AVX2 lines come from an emulated CPU: its names and volumes were not checked)
+    start = "The first command prints" if int8_kernels() == "vnni" else "On a CPU without them"
     block = re.search(re.escape(start) + r".*?```text\n(.*?)```", README, re.S).group(1)
     install = code_lines(FIRST_SCREEN)[0]
     args = shlex.split(install.split("&& nichefinder ")[-1])
@@ -78,4 +80,4 @@ def test_readme_output_block_is_what_a_fresh_run_prints(tmp_path):
     printed = [line for line in result.output.splitlines() if not line.startswith("embeddings:")]
     shown = [line for line in block.splitlines() if not line.startswith("embeddings:")]
     printed[-1] = printed[-1].replace(str(out), "nichefinder-plan")
-    assert printed == shown
+    assert (printed if int8_kernels() == "vnni" else printed[:len(shown)]) == shown

@@ -254,6 +254,8 @@ def test_a_feed_leaves_out_the_burst_of_its_group():
     assert [g.verdict for g in rec.groups] == ["feed"]
     fed = rec.feed_of_row >= 0
     assert fed[:200].all() and not fed[200:].any()
+    # the feed's volume counts the 200 posts it serves, not the burst it leaves out
+    assert rec.feeds[0].posts_per_week == round(200 * 7.0 / table.timeline.span_days, 2)
 
 
 def test_theme_feeds_are_joined_by_a_shared_audience_of_whole_themes():
@@ -304,3 +306,29 @@ def test_a_spike_spread_thin_over_sustained_groups_stays_out_of_their_feeds():
     assert [g.verdict for g in rec.groups] == ["feed", "feed"]
     fed = rec.feed_of_row >= 0
     assert fed[:800].all() and not fed[800:].any()
+
+
+def test_a_feed_of_several_groups_takes_the_name_that_says_most_about_all_of_them():
+    groups = [{"n": 180, "authors": people("a", 60)}, {"n": 100, "authors": people("b", 40)},
+              {"n": 120, "authors": people("c", 50)}]
+    posts, labels, emb, _ = build(groups)
+    descs = [Desc(0, "Espresso shot", ("shot",)), Desc(1, "Espresso drinks", ("latte",)),
+             Desc(2, "Parcel tracking", ("parcel",))]
+    centre = {g: emb[labels == g].mean(axis=0) for g in range(3)}
+    space = {"espresso shot": centre[0], "espresso drinks": centre[0] * 180 + centre[1] * 100,
+             "parcel tracking": centre[2]}
+
+    def embed(texts):  # the names in the posts' own space
+        vectors = np.array([space.get(t.lower(), topic(9)) for t in texts], dtype=float)
+        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+    table = build_groups(posts, labels, emb, np.array([0, 0, 1]))
+    scores = judge_groups(measure_groups(table, random_state=0))
+    rec = recommend_feeds(table, descs, scores, embed=embed)
+    assert [f.groups for f in rec.feeds] == [(0, 1), (2,)]
+    # not the main group's name: the one that says what both groups are about
+    assert [f.name for f in rec.feeds] == ["Espresso drinks", "Parcel tracking"]
+    assert "('Espresso drinks')" in rec.groups[1].reasons[0]  # the merged group's reason
+    # without the model's embed function a feed takes its main group's name
+    assert [f.name for f in recommend_feeds(table, descs, scores).feeds] == ["Espresso shot",
+                                                                               "Parcel tracking"]

@@ -228,7 +228,9 @@ class NicheFinder:
         scores = self.scores_
         if thresholds is not None:
             scores = judge_groups(self._measured(th), th)
-        return recommend_feeds(self.groups_, self.descriptions_, scores, thresholds=th), th
+        embed = self._embed if getattr(self, "_embedder", None) is not None else None
+        return (recommend_feeds(self.groups_, self.descriptions_, scores, thresholds=th,
+                                embed=embed), th)
 
     def explain(self, thresholds=None, *, vary=None, factors=None) -> pd.DataFrame:
         """What-if table: how the number of feeds moves as each threshold moves.

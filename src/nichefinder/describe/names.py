@@ -40,14 +40,14 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer
 
-__all__ = ["EDGE_WORDS", "name_groups", "is_fragment"]
+__all__ = ["EDGE_WORDS", "is_fragment", "name_groups", "name_unions"]
 
 _FUNCTION = """a an the this that these those there here it its it's i me my mine we us our you
 your yours he him his she her they them their theirs who whom whose which what when where why how
 and or but nor so yet if then than because as while though although unless until since of at by
 for with about against between into through during before after above below to from up down in
 out on off over under again further once all any both each few more most other some such no not
-only own same too very can could will would shall should may might must do does did done doing
+only own same too very every can could will would shall should may might must do does did done doing
 be is are was were been being am have has had having get gets got getting go goes went going gone
 make makes made making say says said tell told ask asked know knew think thought want wanted need
 needed like liked let lets see saw seen look looks come came take took give gave keep kept just
@@ -65,7 +65,10 @@ sunday morning evening tonight night"""
 
 _FOREIGN = """de la el los las del en que por para con un una es se al lo le les des du et au aux
 il di da della delle dei degli nel nella che non sono ed ou em dos das nos um uma na sa ng ang mga
-ni der und mit von zu dem ist het een"""
+ni der und mit von zu dem ist het een como pero muy esta este esto hay fue ser todo todos porque
+cuando donde sobre entre hasta desde ya su sus mas más también dans pour sur avec nous vous ils
+elle est sont pas plus une qui mais comme aussi ce cette ces leur anche questo più muito
+pelo pela não ay naman lang po"""
 """Function words of the other languages common in social posts (Spanish, Italian, Portuguese,
 French, Tagalog, German, Dutch)."""
 
@@ -230,7 +233,8 @@ def name_groups(texts: Sequence[str], members: Sequence[Sequence[int]], *,
     -------
     list of str
         One name per group, in the order of ``members``; ``""`` for a group without a phrase
-        that can be a name.
+        that can be a name. No two groups share a name while a group has a candidate left: the
+        larger group keeps its best phrase, the smaller takes its next.
     """
     docs = _docs(texts)
     members = [np.asarray(m, dtype=np.int64) for m in members]
@@ -240,16 +244,82 @@ def name_groups(texts: Sequence[str], members: Sequence[Sequence[int]], *,
     if embed is not None and centres is not None and len(members):
         ranked, facets = _rank(candidates, typicality, np.asarray(centres, dtype=np.float64),
                                embed)
-    out = []
-    for gi, rows in enumerate(members):
+    out = [""] * len(members)
+    taken: set[str] = set()
+    # the largest group names first; a name already given goes to the next candidate
+    for gi in sorted(range(len(members)), key=lambda i: (-len(members[i]), i)):
         if not ranked[gi]:
-            out.append("")
             continue
-        own = [texts[i] for i in rows]
-        head = _display(ranked[gi][0], own)
-        second = facets[gi]
-        out.append(head if second is None
+        free = [c for c in ranked[gi] if c not in taken]
+        pick = free[0] if free else ranked[gi][0]
+        taken.add(pick)
+        own = [texts[i] for i in members[gi]]
+        head = _display(pick, own)
+        second = facets[gi] if pick == ranked[gi][0] else None
+        out[gi] = (head if second is None
                    else f"{head} and {_display(second, own, capital=False)}")
+    return out
+
+
+def name_unions(names: Sequence[Sequence[str]], embeddings: np.ndarray,
+                sets: Sequence[Sequence[int]], *,
+                embed: Callable[[list[str]], np.ndarray]) -> list[str]:
+    """A name for each set of rows taken as one (a feed serving several groups): the one of
+    its parts' names that best says what the whole set is about, told apart from the other sets.
+
+    The groups of one feed are one topic in different words ("Refund", "Money back"), each
+    named against its closest neighbour, often a sibling. The feed's name is the part's name
+    closest to the centre of all the feed's posts minus :data:`NEIGHBOUR_WEIGHT` times its
+    likeness to the closest other feed, so it need not be the largest part's; only names that
+    passed :func:`name_groups`' rules are used.
+
+    Parameters
+    ----------
+    names : sequence of sequence of str
+        Each set's candidate names (its groups' names, its main group's first: the pick when
+        nothing is better or no candidate can be embedded).
+    embeddings : ndarray of shape (n, d)
+        Every post's unit vector, in the space of ``embed``.
+    sets : sequence of array of int
+        Disjoint rows of each set.
+    embed : callable
+        Unit vectors of a list of texts, with the model the posts were embedded with.
+
+    Returns
+    -------
+    list of str
+        One name per set; ``""`` for a set without a candidate.
+
+    Examples
+    --------
+    >>> space = {"espresso shot": [1.0, 0.0], "espresso": [0.7, 0.7], "latte art": [0.0, 1.0],
+    ...          "parcel tracking": [-1.0, 0.0]}
+    >>> embed = lambda texts: np.array([space[t.lower()] for t in texts])
+    >>> vectors = np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 1.0], [-1.0, 0.0]])
+    >>> name_unions([["Espresso shot", "Espresso", "Latte art"], ["Parcel tracking"]],
+    ...             vectors, [[0, 1, 2], [3]], embed=embed)
+    ['Espresso', 'Parcel tracking']
+    """
+    vectors = np.asarray(embeddings)
+    centres = np.zeros((len(sets), vectors.shape[1]))
+    for i, rows in enumerate(sets):
+        mean = vectors[np.asarray(rows, dtype=np.int64)].astype(np.float64).sum(axis=0)
+        centres[i] = mean / max(float(np.linalg.norm(mean)), 1e-12)
+    unique = sorted({n for ns in names for n in ns if n})
+    out = [next((n for n in ns if n), "") for ns in names]
+    if not unique or len(sets) < 1:
+        return out
+    found = np.asarray(embed(unique), dtype=np.float64)
+    if found.ndim != 2 or found.shape[1] != centres.shape[1]:
+        return out  # another model's space: the main parts' names
+    at = {n: i for i, n in enumerate(unique)}
+    sims = found @ centres.T  # (n_unique, n_sets)
+    for si, ns in enumerate(names):
+        ns = [n for n in ns if n]
+        if len(ns) < 2:
+            continue
+        score = _distinct(sims[[at[n] for n in ns]], si)
+        out[si] = ns[int(np.argmax(score))]  # the first best: the main part's on a tie
     return out
 
 

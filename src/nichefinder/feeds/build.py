@@ -8,8 +8,11 @@ the others get ``"merged"`` and a reason naming the feed. Failing groups get ``"
 the failed check's evidence.
 
 Feeds are numbered by posts, largest first (ties by main group id); ``feed_of_row`` maps each
-post to its feed (``-1``: none, including noise ``-1`` posts and the posts of a served group's
-one-day burst, which its feed leaves out: :func:`burst_rows`). Staffing is done later
+post to its feed (``-1``: none, including noise ``-1`` posts and the posts a served group's
+feed leaves out: its one-day bursts and spikes, :func:`burst_rows`, and an account's
+near-copies, :func:`repeat_rows`); a feed's posts per week and hours count only the posts it
+serves. A feed serving several groups takes the name of its group that says most about all of
+them when an ``embed`` function is given. Staffing is done later
 (:mod:`nichefinder.staff`), so every feed leaves here with ``staff=()``.
 """
 
@@ -18,11 +21,12 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 import numpy as np
 
+from ..describe.names import name_unions
 from ..groups import Groups
 from ..platforms import TWITTER, canonical_platform
 from ..results import Feed, Group, Score
@@ -78,6 +82,7 @@ def recommend_feeds(
     scores: Mapping[int, Mapping[str, Score]],
     *,
     thresholds=None,
+    embed=None,
 ) -> Recommendation:
     """Decide which groups earn a feed, merge those one feed can serve, and size each feed.
 
@@ -92,6 +97,11 @@ def recommend_feeds(
         :func:`nichefinder.score.judge.judge_groups`.
     thresholds : Thresholds, optional
         Merge, platform and workload settings, and the bars pooled fragments clear.
+    embed : callable, optional
+        Unit vectors of a list of texts with the posts' model. With it a feed that serves
+        several groups takes the name of the one whose name says most about all their posts
+        together, told apart from the other feeds
+        (:func:`nichefinder.describe.names.name_unions`); without it, its main group's name.
 
     Returns
     -------
@@ -109,9 +119,15 @@ def recommend_feeds(
     settings = part(thresholds, FeedSettings)
     descs = {int(d.id): d for d in (descriptions or [])}
     plan = form_feeds(groups, scores, thresholds)
-    feeds = tuple(_feed(fid, members, groups, descs, settings)
+    feed_of_group = {g: fid for fid, members in enumerate(plan.feeds) for g in members}
+    # the posts a served group's feed leaves out: its bursts, spikes and accounts' repeats
+    left_out = np.zeros(len(groups.labels), dtype=bool)
+    left_out[burst_rows(groups, scores, feed_of_group, thresholds)] = True
+    left_out[repeat_rows(groups, feed_of_group, thresholds)] = True
+    feeds = tuple(_feed(fid, members, groups, descs, settings, left_out)
                   for fid, members in enumerate(plan.feeds))
-    feed_of_group = {g: f.id for f in feeds for g in f.groups}
+    if embed is not None:
+        feeds = _union_names(feeds, groups, descs, embed)
     out_groups = tuple(
         _group(int(g), i, groups, descs.get(int(g)), scores.get(int(g)), plan, feeds,
                feed_of_group)
@@ -120,8 +136,7 @@ def recommend_feeds(
     feed_of_row = np.full(len(groups.labels), -1, dtype=int)
     for g, fid in feed_of_group.items():
         feed_of_row[groups.members[groups.index[g]]] = fid
-    feed_of_row[burst_rows(groups, scores, feed_of_group, thresholds)] = -1
-    feed_of_row[repeat_rows(groups, feed_of_group, thresholds)] = -1
+    feed_of_row[left_out] = -1
     return Recommendation(groups=out_groups, feeds=feeds, feed_of_row=feed_of_row)
 
 
@@ -195,10 +210,12 @@ def _label(g: int, d) -> str:
 
 
 def _feed(fid: int, members: tuple[int, ...], groups: Groups, descs: dict,
-          settings: FeedSettings) -> Feed:
-    """Feed ``fid`` serving ``members`` (its main group first)."""
+          settings: FeedSettings, left_out: np.ndarray) -> Feed:
+    """Feed ``fid`` serving ``members`` (its main group first); its volume counts the posts
+    it serves, not those ``left_out`` (bursts, spikes, repeats)."""
     positions = [groups.index[g] for g in members]
     rows = np.sort(np.concatenate([groups.members[i] for i in positions]))
+    rows = rows[~left_out[rows]]
     counts = _platform_counts([groups.platforms[i] for i in positions])
     total = sum(counts.values())
     platforms = tuple(
@@ -233,6 +250,19 @@ def _feed(fid: int, members: tuple[int, ...], groups: Groups, descs: dict,
         keywords=tuple(keywords[:10]),
         notes=tuple(notes),
     )
+
+
+def _union_names(feeds: tuple[Feed, ...], groups: Groups, descs: dict, embed
+                 ) -> tuple[Feed, ...]:
+    """The feeds, those serving several groups named by the group name that says most about
+    all their posts together (:func:`nichefinder.describe.names.name_unions`)."""
+    if not any(len(f.groups) > 1 for f in feeds):
+        return feeds
+    sets = [np.concatenate([groups.members[groups.index[g]] for g in f.groups]) for f in feeds]
+    names = [[_label(g, descs.get(g)) for g in f.groups] for f in feeds]
+    picked = name_unions(names, groups.embeddings, sets, embed=embed)
+    return tuple(replace(f, name=name) if len(f.groups) > 1 and name else f
+                 for f, name in zip(feeds, picked, strict=True))
 
 
 def _platform_counts(counts: Iterable[Mapping[str, int]]) -> dict[str, int]:
