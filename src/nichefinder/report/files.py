@@ -186,9 +186,7 @@ def write_reports(plan: Plan, out_dir: str | Path, *, pdf: bool = False) -> dict
     dict
         File role -> path written.
     """
-    names = [name for name, _ in REPORTS.values()] + ([PDF_FILE] if pdf else [])
-    check_folder(out_dir, names, legacy=PLAN_FILES)  # before the costly print
-    return _write(out_dir, render_reports(plan, pdf=pdf), ())
+    return _write(out_dir, _with_pdf(render_reports(plan), plan, out_dir, pdf), ())
 
 
 def write_plan(plan: Plan, out_dir: str | Path, *, pdf: bool = False) -> dict[str, Path]:
@@ -208,11 +206,10 @@ def write_plan(plan: Plan, out_dir: str | Path, *, pdf: bool = False) -> dict[st
     dict
         File role -> path written.
     """
-    check_plan_folder(out_dir)  # before the costly print
     files = {
         "plan": ("plan.json", plan_to_json(plan)),
         "assignments": ("assignments.csv", csv_text(plan.assignments)),
-        **render_reports(plan, pdf=pdf),
+        **render_reports(plan),
     }
     if plan.points is not None:
         files["points"] = ("points.csv", points_to_csv(plan.points))
@@ -220,7 +217,18 @@ def write_plan(plan: Plan, out_dir: str | Path, *, pdf: bool = False) -> dict[st
         files["rejects"] = ("rejects.csv", csv_text(plan.rejects))
     if plan.centroids is not None and plan.fences is not None:
         files["centroids"] = (CENTROIDS_FILE, _npy_bytes(plan.centroids))
-    return _write(out_dir, files, PLAN_FILES)
+    return _write(out_dir, _with_pdf(files, plan, out_dir, pdf), PLAN_FILES)
+
+
+def _with_pdf(files: dict, plan: Plan, out_dir, pdf: bool) -> dict:
+    """``files`` and, with ``pdf``, the printed report: the folder is checked for all of them
+    first, so that a folder that cannot take them fails before Chromium prints."""
+    if not pdf:
+        return files
+    check_folder(out_dir, [name for name, _ in files.values()] + [PDF_FILE], legacy=PLAN_FILES)
+    from .pdf import render_pdf
+
+    return {**files, "pdf": (PDF_FILE, render_pdf(plan))}
 
 
 def _npy_bytes(centroids) -> bytes:
