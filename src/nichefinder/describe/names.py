@@ -68,7 +68,7 @@ il di da della delle dei degli nel nella che non sono ed ou em dos das nos um um
 ni der und mit von zu dem ist het een como pero muy esta este esto hay fue ser todo todos porque
 cuando donde sobre entre hasta desde ya su sus mas más también dans pour sur avec nous vous ils
 elle est sont pas plus une qui mais comme aussi ce cette ces leur anche questo più muito
-pelo pela não ay naman lang po"""
+pelo pela não ay naman lang po tras ante bajo según contra hacia"""
 """Function words of the other languages common in social posts (Spanish, Italian, Portuguese,
 French, Tagalog, German, Dutch)."""
 
