@@ -307,7 +307,7 @@ def name_unions(names: Sequence[Sequence[str]], embeddings: np.ndarray,
         centres[i] = mean / max(float(np.linalg.norm(mean)), 1e-12)
     unique = sorted({n for ns in names for n in ns if n})
     out = [next((n for n in ns if n), "") for ns in names]
-    if not unique or len(sets) < 1:
+    if not unique:
         return out
     found = np.asarray(embed(unique), dtype=np.float64)
     if found.ndim != 2 or found.shape[1] != centres.shape[1]:

@@ -110,7 +110,7 @@ def recommend_feeds(
     Examples
     --------
     >>> from nichefinder.datasets.toy import toy_groups
-    >>> groups = toy_groups()  # parcels (50 authors), refunds (12 authors; 4 posts repeat their own)
+    >>> groups = toy_groups()  # parcels (50 authors), refunds (12; 4 posts are repeats)
     >>> from nichefinder.score import score_groups
     >>> rec = recommend_feeds(groups, None, score_groups(groups, random_state=0))
     >>> [(f.name, f.groups, f.posts_per_week, f.hours_per_week) for f in rec.feeds]
