@@ -145,21 +145,22 @@ def test_no_two_groups_share_a_name_the_larger_keeps_it():
 def test_a_union_takes_the_part_name_that_says_most_about_it():
     from nichefinder.describe.names import name_unions
 
-    vectors = np.array([[1.0, 0, 0]] * 5 + [[0, 1.0, 0]] * 4 + [[0, 0, 1.0]] * 3)
-    sets = [np.arange(9), np.arange(9, 12)]  # shots (5 posts) and latte art (4); parcels
+    # the centres of shots (5 posts) and latte art (4) together, and of parcels
+    centres = np.array([[5.0, 4.0, 0], [0, 0, 1.0]])
+    centres /= np.linalg.norm(centres, axis=1, keepdims=True)
     embed = toy_space({"espresso shot": [1, 0, 0], "espresso drinks": [0.7, 0.7, 0],
                        "latte art": [0, 1, 0], "parcel tracking": [0, 0, 1]})
     # the largest part's name is not the one that covers both
     assert name_unions([["Espresso shot", "Espresso drinks", "Latte art"], ["Parcel tracking"]],
-                       vectors, sets, embed=embed) == ["Espresso drinks", "Parcel tracking"]
+                       centres, embed=embed) == ["Espresso drinks", "Parcel tracking"]
     # a name as close to the other set as to its own loses to one that sets it apart
     near = toy_space({"espresso shot": [1, 0, 0], "espresso drinks": [0.6, 0.6, 0.53],
                       "parcel tracking": [0, 0, 1]})
-    assert name_unions([["Espresso shot", "Espresso drinks"], ["Parcel tracking"]], vectors,
-                       sets, embed=near)[0] == "Espresso shot"
+    assert name_unions([["Espresso shot", "Espresso drinks"], ["Parcel tracking"]], centres,
+                       embed=near)[0] == "Espresso shot"
     # one part, or nothing that can be embedded in the posts' space: the main part's name
-    assert name_unions([["Espresso shot"], ["Parcel tracking"]], vectors, sets,
+    assert name_unions([["Espresso shot"], ["Parcel tracking"]], centres,
                        embed=embed) == ["Espresso shot", "Parcel tracking"]
-    assert name_unions([["Espresso shot", "Latte art"], ["Parcel tracking"]], vectors, sets,
+    assert name_unions([["Espresso shot", "Latte art"], ["Parcel tracking"]], centres,
                        embed=lambda texts: np.ones((len(texts), 5))) == ["Espresso shot",
                                                                           "Parcel tracking"]

@@ -261,8 +261,7 @@ def name_groups(texts: Sequence[str], members: Sequence[Sequence[int]], *,
     return out
 
 
-def name_unions(names: Sequence[Sequence[str]], embeddings: np.ndarray,
-                sets: Sequence[Sequence[int]], *,
+def name_unions(names: Sequence[Sequence[str]], centres: np.ndarray, *,
                 embed: Callable[[list[str]], np.ndarray]) -> list[str]:
     """A name for each set of rows taken as one (a feed serving several groups): the one of
     its parts' names that best says what the whole set is about, told apart from the other sets.
@@ -278,10 +277,8 @@ def name_unions(names: Sequence[Sequence[str]], embeddings: np.ndarray,
     names : sequence of sequence of str
         Each set's candidate names (its groups' names, its main group's first: the pick when
         nothing is better or no candidate can be embedded).
-    embeddings : ndarray of shape (n, d)
-        Every post's unit vector, in the space of ``embed``.
-    sets : sequence of array of int
-        Disjoint rows of each set.
+    centres : ndarray of shape (n_sets, d)
+        The unit centre of each set's posts, in the space of ``embed``.
     embed : callable
         Unit vectors of a list of texts, with the model the posts were embedded with.
 
@@ -295,16 +292,12 @@ def name_unions(names: Sequence[Sequence[str]], embeddings: np.ndarray,
     >>> space = {"espresso shot": [1.0, 0.0], "espresso": [0.7, 0.7], "latte art": [0.0, 1.0],
     ...          "parcel tracking": [-1.0, 0.0]}
     >>> embed = lambda texts: np.array([space[t.lower()] for t in texts])
-    >>> vectors = np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 1.0], [-1.0, 0.0]])
+    >>> centres = np.array([[1.0, 2.0], [-1.0, 0.0]]) / [[5 ** 0.5], [1.0]]  # 1 shot, 2 latte
     >>> name_unions([["Espresso shot", "Espresso", "Latte art"], ["Parcel tracking"]],
-    ...             vectors, [[0, 1, 2], [3]], embed=embed)
+    ...             centres, embed=embed)
     ['Espresso', 'Parcel tracking']
     """
-    vectors = np.asarray(embeddings)
-    centres = np.zeros((len(sets), vectors.shape[1]))
-    for i, rows in enumerate(sets):
-        mean = vectors[np.asarray(rows, dtype=np.int64)].astype(np.float64).sum(axis=0)
-        centres[i] = mean / max(float(np.linalg.norm(mean)), 1e-12)
+    centres = np.asarray(centres, dtype=np.float64)
     unique = sorted({n for ns in names for n in ns if n})
     out = [next((n for n in ns if n), "") for ns in names]
     if not unique:

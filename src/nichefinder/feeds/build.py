@@ -32,6 +32,7 @@ from ..platforms import TWITTER, canonical_platform
 from ..results import Feed, Group, Score
 from ..score.judge import TESTS, failed_lines, undecided_line
 from ..settings import part
+from ..vectors import normalise_rows
 from .merge import FeedPlan, form_feeds
 from .settings import FeedSettings
 
@@ -258,9 +259,11 @@ def _union_names(feeds: tuple[Feed, ...], groups: Groups, descs: dict, embed
     all their posts together (:func:`nichefinder.describe.names.name_unions`)."""
     if not any(len(f.groups) > 1 for f in feeds):
         return feeds
-    sets = [np.concatenate([groups.members[groups.index[g]] for g in f.groups]) for f in feeds]
+    # each feed's centre from its groups' mean vectors and sizes: no pass over the posts
+    positions = [[groups.index[g] for g in f.groups] for f in feeds]
+    sums = np.array([(groups.means[p] * groups.sizes[p, None]).sum(axis=0) for p in positions])
     names = [[_label(g, descs.get(g)) for g in f.groups] for f in feeds]
-    picked = name_unions(names, groups.embeddings, sets, embed=embed)
+    picked = name_unions(names, normalise_rows(sums), embed=embed)
     return tuple(replace(f, name=name) if len(f.groups) > 1 and name else f
                  for f, name in zip(feeds, picked, strict=True))
 
